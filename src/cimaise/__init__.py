@@ -1,0 +1,1 @@
+"""Cimaise: the phygital platform for cultural institutions."""
