@@ -170,7 +170,8 @@ def ensure_roles_after_migrate(sender, using="default", **kwargs):
     from django.apps import apps
     from django.db import connections
 
-    if sender is not list(apps.get_app_configs())[-1]:
+    with_models = [config for config in apps.get_app_configs() if config.models_module is not None]
+    if sender is not with_models[-1]:
         return
 
     tables = connections[using].introspection.table_names()
