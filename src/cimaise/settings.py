@@ -312,5 +312,7 @@ WAGTAILADMIN_RICH_TEXT_EDITORS = {
 }
 REST_FRAMEWORK = {"DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]}
 
-if DEBUG and not TESTING:
+if DEBUG or TESTING:
+    # Serve static files straight from the apps, without collectstatic.
     WHITENOISE_AUTOREFRESH = True
+    WHITENOISE_USE_FINDERS = True
