@@ -282,7 +282,11 @@ X_FRAME_OPTIONS = "SAMEORIGIN"
 # The public site's Content-Security-Policy (the admin keeps Wagtail's own needs).
 CSP_FRAME_SRC = env.list("CSP_FRAME_SRC", ["https://www.youtube-nocookie.com", "https://www.youtube.com",
                                             "https://player.vimeo.com"])
-CSP_IMG_SRC = env.list("CSP_IMG_SRC", [])
+# Media on a bucket or CDN are images of the site too.
+_media_origins = [f"https://{d}" for d in [env.str("S3_CUSTOM_DOMAIN")] if d] or (
+    [env.str("S3_ENDPOINT_URL") or "https://*.amazonaws.com"] if _s3_bucket else []
+)
+CSP_IMG_SRC = env.list("CSP_IMG_SRC", _media_origins)
 
 # --- logging ----------------------------------------------------------------
 
