@@ -125,6 +125,7 @@ def ensure_roles():
         Page,
         Workflow,
         WorkflowPage,
+        WorkflowTask,
     )
 
     root_page = Page.get_first_root_node()
@@ -155,10 +156,9 @@ def ensure_roles():
     if task is None:
         task = GroupApprovalTask.objects.create(name=WORKFLOW_TASK_NAME)
     task.groups.set([groups[name] for name, role in ROLES.items() if role["approves"]])
-    workflow = Workflow.objects.filter(name=WORKFLOW_NAME).first()
-    if workflow is None:
-        workflow = Workflow.objects.create(name=WORKFLOW_NAME, active=True)
-        workflow.workflow_tasks.create(task=task, sort_order=0)
+    workflow, _created = Workflow.objects.get_or_create(name=WORKFLOW_NAME, defaults={"active": True})
+    # Not workflow.workflow_tasks.create(): that cluster relation only saves with its parent.
+    WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
     WorkflowPage.objects.update_or_create(page=root_page, defaults={"workflow": workflow})
     Workflow.objects.exclude(pk=workflow.pk).filter(workflow_pages__isnull=True).update(active=False)
     return groups
