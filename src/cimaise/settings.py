@@ -198,6 +198,7 @@ WAGTAIL_SIMPLE_TRANSLATION_SYNC_PAGE_TREE = False
 # --- static and media files -------------------------------------------------
 
 STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]  # the public site's CSS and images, beside the apps' own
 STATIC_ROOT = Path(env.str("STATIC_ROOT", str(VAR_DIR / "static")))
 MEDIA_URL = env.str("MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", str(VAR_DIR / "media")))
