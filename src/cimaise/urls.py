@@ -9,12 +9,13 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from cimaise.api.urls import urlpatterns as api_urlpatterns
 from cimaise.pages import feeds, views
+from cimaise.pages.sitemaps import MultilingualSitemap
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/", include(api_urlpatterns)),
-    path("sitemap.xml", sitemap),
+    path("sitemap.xml", sitemap, {"sitemaps": {"pages": MultilingualSitemap}}),
     path("robots.txt", views.robots_txt),
     path("q/<int:page_id>/", views.page_short_link, name="page_short_link"),
     path("qr/<int:page_id>.svg", views.page_qr_svg, name="page_qr_svg"),

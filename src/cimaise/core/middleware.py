@@ -1,6 +1,9 @@
-"""Security headers for the public site."""
+"""Security headers for the public site, and language redirects that leave real 404s alone."""
 
 from django.conf import settings
+from django.middleware import locale
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 
 # The admin (Wagtail) ships inline styles and scripts of its own; the strict
 # policy covers what the public sees.
@@ -37,3 +40,25 @@ class ContentSecurityPolicyMiddleware:
         if not request.path.startswith(EXEMPT_PREFIXES) and "Content-Security-Policy" not in response:
             response["Content-Security-Policy"] = self.policy
         return response
+
+
+class LocaleMiddleware(locale.LocaleMiddleware):
+    """Django's LocaleMiddleware, except that a "not found" answered by a view stays a 404.
+
+    Django redirects a 404 at an address without a language prefix to
+    /<language>/address whenever that address resolves, and Wagtail's page
+    route resolves every address: the API's and the QR codes' 404s became
+    redirects to an HTML page. Only an address that matched no route at all
+    (``/visiter/``) is still redirected to its language version.
+    """
+
+    def process_response(self, request, response):
+        if (
+            response.status_code == 404
+            and getattr(request, "resolver_match", None) is not None
+            and not translation.get_language_from_path(request.path_info)
+        ):
+            patch_vary_headers(response, ("Accept-Language",))
+            response.headers.setdefault("Content-Language", translation.get_language())
+            return response
+        return super().process_response(request, response)

@@ -176,4 +176,10 @@ def ensure_roles_after_migrate(sender, using="default", **kwargs):
 
     tables = connections[using].introspection.table_names()
     if {"auth_group", "wagtailcore_grouppagepermission", "wagtailcore_workflow"} <= set(tables):
+        from wagtail.models import Collection, Page
+
+        # After ``manage flush`` there is no page tree to grant permissions on
+        # (Wagtail's migrations made it): ``manage setup_roles`` does it later.
+        if Page.get_first_root_node() is None or Collection.get_first_root_node() is None:
+            return
         ensure_roles()

@@ -17,10 +17,10 @@ def _qr(page):
     return segno.make(short_url(page), error="m", micro=False)
 
 
-def qr_svg(page, scale=8, inline=False):
+def qr_svg(page, scale=8):
     buffer = io.BytesIO()
     _qr(page).save(
-        buffer, kind="svg", scale=scale, border=2, xmldecl=not inline, svgns=True,
+        buffer, kind="svg", scale=scale, border=2, xmldecl=True, svgns=True,
         title=None, nl=False, svgclass="qr-code", lineclass=None,
     )
     return buffer.getvalue().decode()

@@ -4,11 +4,13 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.translation import get_language
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 from wagtail.models import Locale, Page
 
+from cimaise.core.search import clean_query
 from cimaise.pages import qr
 from cimaise.pages.models import ScreenPlaylist
 
@@ -46,11 +48,12 @@ def page_qr_png(request, page_id):
 def page_qr_label(request, page_id):
     """A printable label for a room: title, short text and the QR code."""
     page = _public_page(page_id)
-    return render(request, "pages/qr_label.html", {
-        "page": page,
-        "qr_svg": qr.qr_svg(page, scale=6, inline=True),
-        "short_url": qr.short_url(page),
-    })
+    # The label speaks the page's language, whatever the language of the browser that prints it.
+    with translation.override(page.locale.language_code):
+        return render(request, "pages/qr_label.html", {
+            "page": page,
+            "short_url": qr.short_url(page),
+        })
 
 
 @require_GET
@@ -68,20 +71,22 @@ def screen(request, slug):
         index = 0
     page = pages[index % len(pages)] if pages else None
     next_index = (index + 1) % len(pages) if pages else 0
-    return render(request, "pages/screen.html", {
-        "playlist": playlist,
-        "slide": page,
-        "slide_number": (index % len(pages)) + 1 if pages else 0,
-        "slide_count": len(pages),
-        "next_url": f"{request.path}?slide={next_index}",
-        "refresh_seconds": playlist.seconds_per_slide if pages else 60,
-        "qr_svg": qr.qr_svg(page, scale=6, inline=True) if page and playlist.show_qr_code else None,
-    })
+    # Each slide speaks its page's language (a playlist may mix French and English pages).
+    with translation.override(page.locale.language_code if page else get_language()):
+        return render(request, "pages/screen.html", {
+            "playlist": playlist,
+            "slide": page,
+            "slide_number": (index % len(pages)) + 1 if pages else 0,
+            "slide_count": len(pages),
+            "next_url": f"{request.path}?slide={next_index}",
+            "refresh_seconds": playlist.seconds_per_slide if pages else 60,
+            "show_qr": bool(page and playlist.show_qr_code),
+        })
 
 
 @require_GET
 def search(request):
-    query = (request.GET.get("q") or "").strip()[:MAX_QUERY_LENGTH]
+    query = clean_query(request.GET.get("q"), MAX_QUERY_LENGTH)
     results = None
     if query:
         locale = Locale.objects.filter(language_code=get_language()).first()

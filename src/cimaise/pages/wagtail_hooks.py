@@ -22,7 +22,8 @@ register_snippet(ScreenPlaylistViewSet)
 
 
 def _qr_buttons(page, user):
-    if not (page.live and page.pk and not page.is_root()):
+    # The label and the code answer 404 for a draft or a private page (see pages.views._public_page).
+    if not (page.live and page.pk and not page.is_root()) or page.get_view_restrictions().exists():
         return []
     return [
         Button(

@@ -1,0 +1,1 @@
+"""A bare Wagtail page type, defined outside the product: the baseline of bench/pages.py."""
