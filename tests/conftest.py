@@ -69,3 +69,13 @@ def site_pages(locales):
         "site": site, "home": home, "index": index, "article": article, "about": about,
         "en": translations,
     }
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with empty caches (the site chrome, page parts and renditions are cached)."""
+    from django.core.cache import caches
+
+    for alias in ("default", "pages"):
+        caches[alias].clear()
+    yield

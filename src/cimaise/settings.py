@@ -9,7 +9,6 @@ import os
 from pathlib import Path
 
 import dj_database_url
-from django.utils.translation import gettext_lazy as _
 
 from cimaise.core.config import ConfigError, Env
 
@@ -155,9 +154,23 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 _redis_url = env.url("REDIS_URL", ("redis", "rediss", "unix"))
 if _redis_url:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _redis_url}}
+    _shared_cache = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _redis_url}
+elif TESTING:
+    _shared_cache = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Files under var/: shared by the web workers and the task worker of one
+    # machine, so that a publication (a scheduled one is done by the task
+    # worker) shows in every process at once.
+    _shared_cache = {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                     "LOCATION": env.str("CACHE_DIR", str(VAR_DIR / "cache"))}
+CACHES = {
+    "default": _shared_cache,
+    # Each process's copy of the site chrome and of rendered page parts. Their
+    # keys carry the site-wide version kept in "default", so they are never
+    # stale (see cimaise.pages.chrome); room for a few hundred pages in two languages.
+    "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "cimaise-pages",
+              "OPTIONS": {"MAX_ENTRIES": 5000}},
+}
 
 # --- background tasks ---------------------------------------------------------
 

@@ -16,15 +16,17 @@ def organization(profile: InstitutionProfile, url):
     return data
 
 
-def for_page(page, request, profile):
+def for_page(page, request, chrome):
+    """JSON-LD for ``page``; ``chrome`` (cimaise.pages.chrome) gives the site and the profile."""
+    profile = chrome["profile"]
     url = page.get_full_url(request=request)
-    publisher = organization(profile, page.get_site().root_url if page.get_site() else url)
+    publisher = organization(profile, chrome["root_url"])
     data = {
         "@context": "https://schema.org",
         "@type": "WebPage",
         "name": page.seo_title or page.title,
         "url": url,
-        "inLanguage": page.locale.language_code,
+        "inLanguage": chrome["locale_codes"].get(page.locale_id),
         "publisher": publisher,
     }
     if getattr(page, "intro", ""):

@@ -1,67 +1,38 @@
 """Template helpers for the public site."""
 
+import functools
 import json
 
 from django import template
-from django.conf import settings
-from django.urls import translate_url
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Page
+
+from cimaise.pages.chrome import cached_page_part, page_languages
+from cimaise.pages.chrome import site_chrome as cached_site_chrome
 
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def language_links(context):
-    """One link per site language: the page's translation when it exists, else that language's home."""
+def site_chrome(context):
+    """Header and footer data: home link, menu, profile, language links (see cimaise.pages.chrome)."""
     request = context.get("request")
-    page = context.get("page") if isinstance(context.get("page"), Page) else None
-    current = get_language()
-    translations = {}
-    if page is not None and page.pk:
-        for translation in page.get_translations(inclusive=True).live().select_related("locale"):
-            translations[translation.locale.language_code] = translation.get_url(request=request)
-    links = []
-    for code, name in settings.LANGUAGES:
-        url = translations.get(code)
-        if url is None and page is None and request is not None:
-            url = translate_url(request.get_full_path(), code)
-        if url is None:
-            url = _home_url(code, request)
-        links.append({"code": code, "name": name, "url": url, "current": code == current})
-    return links
-
-
-def _home_url(code, request):
-    site = Site.find_for_request(request) if request else None
-    root = site.root_page if site else None
-    if root is None:
-        return f"/{code}/"
-    home = root.get_translations(inclusive=True).filter(locale__language_code=code).live().first()
-    return home.get_url(request=request) if home else f"/{code}/"
-
-
-@register.simple_tag(takes_context=True)
-def site_home(context):
-    """The home page in the current language (for the logo link and the menu)."""
-    request = context.get("request")
-    site = Site.find_for_request(request) if request else None
-    if site is None:
+    chrome = cached_site_chrome(request)
+    if chrome is None:
         return None
-    locale = Locale.objects.filter(language_code=get_language()).first()
-    root = site.root_page
-    if locale and root.locale_id != locale.pk:
-        root = root.get_translation_or_none(locale) or root
-    return root.specific
+    page = context.get("page") if isinstance(context.get("page"), Page) else None
 
+    @functools.cache
+    def languages_and_alternates():
+        return cached_page_part(request, page, "languages", lambda: page_languages(page, request, chrome))
 
-@register.simple_tag
-def menu_pages(home):
-    if home is None:
-        return []
-    return home.get_children().live().public().in_menu()
+    # Callables: the template only calls them when the header is not already cached.
+    return {
+        **chrome,
+        "languages": lambda: languages_and_alternates()[0],
+        "alternates": lambda: languages_and_alternates()[1],
+    }
 
 
 @register.simple_tag
@@ -72,10 +43,39 @@ def json_ld(data):
 
 
 @register.simple_tag(takes_context=True)
-def page_json_ld(context, page):
-    from cimaise.institution.models import InstitutionProfile
+def page_json_ld(context, page, chrome):
     from cimaise.pages.structured_data import for_page
 
     request = context.get("request")
-    profile = InstitutionProfile.for_request(request)
-    return json_ld(for_page(page, request, profile))
+    return cached_page_part(request, page, "json-ld", lambda: json_ld(for_page(page, request, chrome)))
+
+
+class PageCacheNode(template.Node):
+    def __init__(self, nodelist, name):
+        self.nodelist = nodelist
+        self.name = name
+
+    def render(self, context):
+        request = context.get("request")
+        page = context.get("page")
+        if not isinstance(page, Page) or request is None or request.GET:
+            # Views that are not pages, and query strings (a listing's page 2), are rendered each time.
+            return self.nodelist.render(context)
+        return mark_safe(cached_page_part(request, page, self.name, lambda: self.nodelist.render(context)))
+
+
+@register.tag
+def page_cache(parser, token):
+    """Cache a part of a page's template until the next publication on the site.
+
+    ``{% page_cache "name" %}...{% endpage_cache %}``: keyed on the page's
+    state, the site, the language and the site-wide version that publishing
+    bumps (see cimaise.pages.chrome), so links to other pages and listings
+    follow at once. Previews and query strings are never cached.
+    """
+    bits = token.split_contents()
+    if len(bits) != 2 or bits[1][0] not in "\"'" or bits[1][0] != bits[1][-1]:
+        raise template.TemplateSyntaxError("Usage: {% page_cache \"name\" %}...{% endpage_cache %}")
+    nodelist = parser.parse(("endpage_cache",))
+    parser.delete_first_token()
+    return PageCacheNode(nodelist, bits[1][1:-1])
