@@ -41,6 +41,9 @@ EXPECTED = {
     "edit venue screens": [Y, N, Y, N, Y],
     "manage redirects": [Y, N, Y, N, N],
     "manage users": [Y, N, N, N, N],
+    "write with the AI assistant and the creative lab": [Y, Y, Y, Y, N],
+    "read the AI history": [Y, Y, Y, Y, N],
+    "choose the AI model": [Y, N, N, N, N],
 }
 MATRIX = {cap: dict(zip(COLUMNS, allowed, strict=True)) for cap, allowed in EXPECTED.items()}
 
@@ -135,6 +138,11 @@ def capability_checks(site_pages, media):
             u.has_perm("pages.change_screenplaylist"), c, f"/admin/snippets/pages/screenplaylist/edit/{screen.pk}/"),
         "manage redirects": lambda u, c: both(u.has_perm("wagtailredirects.change_redirect"), c, "/admin/redirects/"),
         "manage users": lambda u, c: both(u.has_perm("auth.change_user"), c, "/admin/users/"),
+        "write with the AI assistant and the creative lab": lambda u, c: both(
+            u.has_perm("ai.use_ai_assistant"), c, "/admin/ai/lab/"),
+        "read the AI history": lambda u, c: both(u.has_perm("ai.view_aiinteraction"), c, "/admin/ai/history/"),
+        "choose the AI model": lambda u, c: both(
+            u.has_perm("ai.change_aimodelsettings"), c, f"/admin/settings/ai/aimodelsettings/{site.pk}/"),
     }
 
 
