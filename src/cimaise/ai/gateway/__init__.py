@@ -27,8 +27,7 @@ llm.plugins.pm.register(embedded, name="cimaise-embedded")
 
 # llm-mistral, llm-anthropic and llm-gemini name their models with a prefix.
 PROVIDER_PREFIXES = {"mistral": "mistral/", "anthropic": "anthropic/", "gemini": "gemini/"}
-DEFAULT_KEY_VARIABLES = {"openai": "OPENAI_API_KEY", "mistral": "LLM_MISTRAL_KEY", "anthropic": "ANTHROPIC_API_KEY",
-                         "gemini": "LLM_GEMINI_KEY"}
+OLLAMA_DEFAULT_BASE = "http://127.0.0.1:11434"
 
 
 class AIError(Exception):
@@ -108,19 +107,26 @@ def _llm_model(choice):
             raise AIError(_("The embedded model is not installed: run ./cimaise up on the server."), "not_installed")
         return llm.get_model(embedded.MODEL_ID)
     if choice.provider == "openai_compatible" or (choice.provider == "ollama" and choice.api_base):
-        from llm.default_plugins.openai_models import Chat
-
-        base = choice.api_base.rstrip("/")
-        if choice.provider == "ollama" and not base.endswith("/v1"):
-            base += "/v1"  # Ollama's OpenAI-compatible endpoint
-        return Chat(model_id=f"{choice.provider}/{choice.model_id}", model_name=choice.model_id, api_base=base)
+        return _openai_compatible(choice)
     for candidate in (choice.model_id, PROVIDER_PREFIXES.get(choice.provider, "") + choice.model_id):
         try:
             return llm.get_model(candidate)
         except llm.UnknownModelError:
             continue
+    if choice.provider == "ollama":
+        return _openai_compatible(choice)  # llm-ollama lists only what a running server has: ask it directly
     raise AIError(_("The model “%(model)s” is not known to %(provider)s on this server.")
                   % {"model": choice.model_id, "provider": choice.provider}, "unknown_model")
+
+
+def _openai_compatible(choice):
+    """llm's OpenAI chat model pointed at another server (vLLM, llama.cpp server, LM Studio, Ollama)."""
+    from llm.default_plugins.openai_models import Chat
+
+    base = (choice.api_base or OLLAMA_DEFAULT_BASE).rstrip("/")
+    if choice.provider == "ollama" and not base.endswith("/v1"):
+        base += "/v1"  # Ollama's OpenAI-compatible endpoint
+    return Chat(model_id=f"{choice.provider}/{choice.model_id}", model_name=choice.model_id, api_base=base)
 
 
 def _key(choice, model):
@@ -164,7 +170,10 @@ def _friendly_error(exc, choice):
         return exc.message, exc.code
     if isinstance(exc, embedded.EmbeddedModelError) and "context" in exc.kind:
         return _("The text is too long for this model. Shorten it or split it, then try again."), "too_long"
-    if isinstance(exc, llm.NeedsKeyException) or "api key" in text.lower() or "401" in text:
+    if isinstance(exc, llm.NeedsKeyException):
+        return _("No API key is set on the server for %(model)s. Ask an administrator.") % {"model": choice.label}, \
+            "missing_key"
+    if "api key" in text.lower() or "401" in text:
         return _("The model's provider refused the API key. Ask an administrator to check it."), "bad_key"
     if "timeout" in name.lower() or "timed out" in text.lower():
         return _("The model took too long to answer. Try again, or ask for a shorter text."), "timeout"
