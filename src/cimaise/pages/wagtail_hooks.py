@@ -49,3 +49,13 @@ def screen_open_button(snippet, user, next_url=None):
         return [ListingButton(_("Open the screen"), reverse("screen", args=[snippet.slug]),
                               icon_name="desktop", priority=20, attrs={"target": "_blank", "rel": "noopener"})]
     return []
+
+
+@hooks.register("register_admin_urls")
+def register_ai_draft_url():
+    # An idea of the creative lab becomes a page draft (cimaise.pages.ai_drafts).
+    from django.urls import path
+
+    from cimaise.pages import ai_drafts
+
+    return [path("ai/lab/ideas/<int:idea_pk>/draft/", ai_drafts.DraftView.as_view(), name="ai_lab_draft")]
