@@ -17,11 +17,11 @@ The views only read and check; the ledger is written by the gateway and by
 ``cimaise.ai.services``.
 """
 
+import functools
 import json
 import re
 import time
 
-from django.contrib.auth.decorators import permission_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse, StreamingHttpResponse
@@ -41,11 +41,25 @@ CANCEL_CHECK_SECONDS = 0.2
 FIELD_PATH = re.compile(r"^[a-z_][a-z0-9_]{0,99}(/[A-Za-z0-9_-]{1,64}){0,2}$")
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 
-requires_assistant = permission_required(PERMISSION, raise_exception=True)
 
 
-class BadRequest(Exception):
-    pass
+def requires_assistant(view):
+    """403 (JSON, in the person's language) for those who may not use the assistant, or not on this page.
+
+    Wagtail turns a PermissionDenied into a redirect for requests that are not
+    XMLHttpRequests; these endpoints answer scripts, so they say 403 plainly.
+    """
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            if not request.user.has_perm(PERMISSION):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+        except PermissionDenied:
+            return JsonResponse({"error": _("You may not use the AI assistant on this page.")}, status=403)
+
+    return wrapper
 
 
 def _int(value):
