@@ -114,6 +114,7 @@ def test_an_editor_rewrites_the_intro_with_the_assistant_and_finds_it_in_the_ai_
     assert result.locator("[data-result-text]").text_content() != "".join(ANSWER)  # still writing
     expect(result.locator("[data-result-text]")).to_have_text("".join(ANSWER))
     expect(stop).to_be_hidden()
+    expect(result).to_be_focused()  # from Stop to the answer, for keyboard and screen reader users
     expect(result.locator("[data-result-model]")).to_contain_text("cimaise-fake")
     expect(panel.get_by_role("status")).not_to_be_empty()
 
@@ -240,6 +241,13 @@ def test_the_panel_passes_axe_and_fits_a_phone(phone, assistant_site, content_ma
         button.scroll_into_view_if_needed()
         size = button.bounding_box()
         assert size["height"] >= 24 and size["width"] >= 24, (name, size)
+
+    # The panel covers the screen: Tab cycles inside it.
+    panel.locator("[data-use=discarded]").focus()
+    phone.keyboard.press("Tab")
+    expect(panel.locator("[data-close]")).to_be_focused()
+    phone.keyboard.press("Shift+Tab")
+    expect(panel.locator("[data-use=discarded]")).to_be_focused()
 
     # axe on what the assistant adds: the open panel (with a proposal) and the button under a field.
     options = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}

@@ -346,6 +346,8 @@
         event.preventDefault();
         event.stopPropagation();
         closePanel();
+      } else if (event.key === "Tab" && coversScreen()) {
+        keepFocusInside(event);
       }
     });
     part("results").addEventListener("click", function (event) {
@@ -354,6 +356,31 @@
         useResult(button.closest(".cimaise-ai-result"), button.getAttribute("data-use"));
       }
     });
+  }
+
+  /* On a phone the panel covers the page: Tab then cycles inside it, as in a modal dialog. */
+  function coversScreen() {
+    return panel.getBoundingClientRect().width >= window.innerWidth - 1;
+  }
+
+  function keepFocusInside(event) {
+    var focusable = Array.prototype.filter.call(
+      panel.querySelectorAll("button, select, textarea, input"),
+      function (element) {
+        return !element.disabled && element.offsetParent !== null && element.tabIndex >= 0;
+      });
+    if (!focusable.length) {
+      return;
+    }
+    var first = focusable[0];
+    var last = focusable[focusable.length - 1];
+    if (event.shiftKey && document.activeElement === first) {
+      event.preventDefault();
+      last.focus();
+    } else if (!event.shiftKey && document.activeElement === last) {
+      event.preventDefault();
+      first.focus();
+    }
   }
 
   function showTemperature() {
@@ -446,14 +473,17 @@
   }
 
   function setRunning(state) {
+    var stopHadFocus = document.activeElement === part("stop");
     running = state;
     part("generate").hidden = Boolean(state);
     part("stop").hidden = !state;
     part("generate").disabled = Boolean(state) || !allowed(part("action").value);
     if (state) {
       part("stop").focus();
-    } else if (panel.contains(document.activeElement) && document.activeElement.hidden) {
-      part("generate").focus();
+    } else if (stopHadFocus && !panel.hidden) {
+      // The answer is there (or the reason why not): go to the first proposal, else back to Generate.
+      var first = part("results").querySelector(".cimaise-ai-result:not([data-used])");
+      (first || part("generate")).focus();
     }
   }
 
@@ -468,6 +498,7 @@
     item.removeAttribute("data-result-template");
     item.setAttribute("data-candidate", event.candidate);
     item.setAttribute("aria-busy", "true");
+    item.tabIndex = -1; // focused when the answers are ready
     item.querySelector("[data-result-title]").textContent = format(strings.proposal, {number: event.candidate});
     item.querySelector("[data-result-model]").textContent = format(strings.writtenBy, {model: event.model});
     item.querySelector("[data-result-text]").appendChild(document.createTextNode(""));
@@ -616,10 +647,6 @@
       }
     }).then(function () {
       setRunning(null);
-      var first = part("results").querySelector("[data-use]:not([hidden])");
-      if (state.done && first && panel.contains(document.activeElement) === false) {
-        first.focus();
-      }
     });
   }
 
