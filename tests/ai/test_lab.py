@@ -144,9 +144,10 @@ def test_diverge_asks_for_n_ideas_and_the_ledger_records_the_turn(writer_client,
     assert response.status_code == 200
     turn = AIInteraction.objects.get(lab_session=session)
     assert (turn.action, turn.status, turn.user, turn.model_id) == ("brainstorm", "ok", writer, "cimaise-fake")
-    assert turn.prompt.startswith("Give 4 different ideas for the brief, in French.")
+    assert turn.prompt.startswith("Brief: Des idées pour attirer les familles à la Nuit des musées.\n\n"
+                                  "Give 4 different ideas for the brief, in French.")
     assert "Direction: pour les tout-petits" in turn.prompt
-    assert "Brief: Des idées pour attirer les familles" in turn.system_prompt
+    assert "Musée de Test" in turn.system_prompt and "French" in turn.system_prompt
     assert turn.input_text == "pour les tout-petits"
     assert turn.history == []
     assert turn.parameters["temperature"] == 1.3  # the person's creativity setting
@@ -165,12 +166,14 @@ def test_each_turn_sends_the_earlier_turns_as_history(writer_client, session):
     ask(writer_client, session, mode="what_if", text="la visite ne dure que cinq minutes", count=3)
 
     second = latest_turn(session)
-    assert second.prompt.startswith("What if la visite ne dure que cinq minutes? Give 3 ideas")
-    assert second.history == [{"role": "user", "content": first.prompt},
+    assert lab.instruction_of(second.prompt).startswith("What if la visite ne dure que cinq minutes? Give 3 ideas")
+    # The earlier turn, without the brief that the new prompt repeats.
+    assert second.history == [{"role": "user", "content": lab.instruction_of(first.prompt)},
                               {"role": "assistant", "content": first.output}]
+    assert not second.history[0]["content"].startswith("Brief:")
     messages = fake_model.CALLS[-1]["messages"]
     assert [role for role, _text in messages] == ["user", "assistant", "user"]
-    assert "Brief: Des idées pour attirer les familles" in fake_model.CALLS[-1]["system"]
+    assert messages[-1][1].startswith("Brief: Des idées pour attirer les familles")
 
 
 def test_the_history_stays_short_enough_for_the_embedded_model(writer_client, session):
@@ -193,7 +196,7 @@ def test_combine_two_ideas_of_the_board(writer_client, session, numbered_answers
     ask(writer_client, session, mode="combine", first=first.pk, second=second.pk, text="en plein air")
 
     combined = latest_turn(session)
-    assert combined.prompt.startswith("Combine these two ideas")
+    assert lab.instruction_of(combined.prompt).startswith("Combine these two ideas")
     assert f"Idea A: {IDEAS[0]}" in combined.prompt and f"Idea B: {IDEAS[2]}" in combined.prompt
     assert "Also: en plein air" in combined.prompt
 
@@ -221,7 +224,7 @@ def test_critique_an_idea_or_the_latest_answer(writer_client, session, numbered_
 
     ask(writer_client, session, mode="critique", idea=idea.pk, text="le coût")
     critique = latest_turn(session)
-    assert critique.prompt.startswith("Critique this idea")
+    assert lab.instruction_of(critique.prompt).startswith("Critique this idea")
     assert f"Idea: {IDEAS[1]}" in critique.prompt and "Focus on: le coût" in critique.prompt
 
     ask(writer_client, session, mode="critique", idea="")

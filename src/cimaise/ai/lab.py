@@ -6,9 +6,10 @@ service (``cimaise.pages.ai_drafts``) and tests call them and never write
 
 A session's turns are its ledger entries (``AIInteraction`` rows whose
 ``lab_session`` is the session, action ``brainstorm``): there is no other
-record of the dialogue. Each turn sends the institution and the brief as the
-system prompt, the last few turns as ``history`` and one short instruction for
-the chosen mode; all of it is bounded so that the embedded model (a 2,048-token
+record of the dialogue. Each turn sends the institution as a short system
+prompt, the last few turns as ``history`` (their instructions and answers) and
+a prompt made of the brief and one short instruction for the chosen mode; all of
+it is bounded (input and answer) so that the embedded model (a 2,048-token
 context) can take it. The lineage session → idea → page draft is told by the
 ledger: ``kept`` then ``drafted`` outcomes appended to the interaction that
 produced the idea.
@@ -40,7 +41,7 @@ MIN_IDEAS, MAX_IDEAS, DEFAULT_IDEAS = 2, 8, 5
 MIN_TEMPERATURE, MAX_TEMPERATURE = 0.0, 1.5
 
 # Bounds that keep a turn within the embedded model's context (about 4,000 characters in all).
-BRIEF_CHARS = 700  # of the brief, in the system prompt
+BRIEF_CHARS = 700  # of the brief, at the head of each prompt
 TEXT_CHARS = 500  # of what the person types for one turn
 IDEA_CHARS = 400  # of each idea quoted in a prompt
 HISTORY_TURNS = 3  # earlier exchanges sent with a turn (each: the instruction and the answer)
@@ -131,7 +132,7 @@ def turns(session):
 
 def turn_mode(interaction):
     """The mode a recorded turn was asked in, read from its instruction."""
-    prompt = interaction.prompt
+    prompt = instruction_of(interaction.prompt)
     for mode, starts in ((DIVERGE, "Give "), (COMBINE, "Combine "), (CRITIQUE, "Critique "), (WHAT_IF, "What if ")):
         if prompt.startswith(starts):
             return mode
@@ -156,12 +157,19 @@ def answer_items(text):
 
 
 def _system_prompt(session, profile):
-    lines = [f"You are a creative partner for {profile.name or 'a cultural institution'}."]
+    """Short on purpose: the small model follows the instruction in the prompt better than a long system prompt."""
+    language = LANGUAGE_NAMES[session_language(session)]
+    lines = [f"You are a creative assistant for {profile.name or 'a cultural institution'}. Answer in {language}."]
     if profile.mission:
         lines.append(f"Mission: {profile.mission.strip()[:300]}")
-    lines.append(f"Brief: {session.brief.strip()[:BRIEF_CHARS]}")
-    lines.append("Be original and concrete. Answer with the ideas only.")
     return "\n".join(lines)
+
+
+def instruction_of(prompt):
+    """A recorded turn's instruction, without the brief that opens every prompt."""
+    if prompt.startswith("Brief: ") and "\n\n" in prompt:
+        return prompt.split("\n\n", 1)[1]
+    return prompt
 
 
 def _history(session, room):
@@ -172,7 +180,7 @@ def _history(session, room):
     )
     exchanges = []
     for turn in recent:  # newest first: the oldest are dropped first when there is no room
-        exchange = [{"role": "user", "content": turn.prompt[:HISTORY_CHARS]},
+        exchange = [{"role": "user", "content": instruction_of(turn.prompt)[:HISTORY_CHARS]},
                     {"role": "assistant", "content": turn.output[:HISTORY_CHARS]}]
         size = sum(len(message["content"]) for message in exchange)
         if size > room:
@@ -215,7 +223,8 @@ def build_prompt(session, mode, *, text="", count=DEFAULT_IDEAS, ideas=()):
         prompt = INSTRUCTIONS[WHAT_IF].format(constraint=constraint, count=count, language=language)
     else:
         raise LabError(_("Choose what to ask: diverge, combine, critique or what if."))
-    return prompt
+    # The brief opens every prompt: small models follow what is next to the instruction.
+    return f"Brief: {session.brief.strip()[:BRIEF_CHARS]}\n\n{prompt}"
 
 
 def last_answer(session):
@@ -258,8 +267,15 @@ def prepare_turn(session, *, user, mode, text="", count=DEFAULT_IDEAS, first=Non
     temperature = _clamp_temperature(temperature if temperature is not None else session.temperature)
     return gateway.Call(
         action=ACTION, prompt=prompt, system=system, input_text=text, history=history, user=user, site=site,
-        lab_session=session, temperature=temperature,
+        lab_session=session, temperature=temperature, max_tokens=answer_tokens(mode, count),
     )
+
+
+def answer_tokens(mode, count):
+    """A bound on the answer's length: a few dozen tokens per idea (the site's own limit still applies)."""
+    if mode in (DIVERGE, WHAT_IF):
+        return 40 + 40 * min(max(int(count or DEFAULT_IDEAS), MIN_IDEAS), MAX_IDEAS)
+    return 220
 
 
 def run_turn(session, *, user, mode, text="", count=DEFAULT_IDEAS, first=None, second=None, idea=None,

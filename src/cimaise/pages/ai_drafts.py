@@ -115,8 +115,10 @@ class DraftForm(forms.Form):
         self.fields["parent"].queryset = Page.objects.filter(pk__in=[page.pk for page in parents]).order_by("path")
         labels = {page.pk: page for page in parents}
         self.fields["parent"].label_from_instance = lambda page: _parent_label(labels.get(page.pk, page))
-        if len(parents) == 1:
-            self.fields["parent"].initial = parents[0].pk
+        # The first article listing by default (most ideas become articles), else the only choice.
+        listings = [page for page in parents if isinstance(page, ArticleIndexPage)]
+        if listings or len(parents) == 1:
+            self.fields["parent"].initial = (listings or parents)[0].pk
 
 
 def _parent_label(page):
