@@ -271,12 +271,13 @@ def test_stop_asks_the_server_to_stop_the_model(editor, site_pages):
     assert fake_model.CALLS[0]["produced"] < 30  # the model stopped well before the end
 
 
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # closing a response closes the connection
 def test_a_browser_that_goes_away_stops_the_model(editor, site_pages):
     response = ask(editor, site_pages["article"], text="FAKE_SLOW " + "mot " * 30)
     stream = iter(response.streaming_content)
     while b"event: token" not in next(stream):
         pass
-    response.close()  # what the server does when the connection drops
+    response.close()  # what the WSGI server does when the connection drops
     entry = AIInteraction.objects.get()
     assert entry.status == "cancelled" and fake_model.CALLS[0]["produced"] < 30
 
