@@ -269,7 +269,17 @@ def test_keep_rank_and_annotate_ideas(writer_client, writer, session, numbered_a
                                   {f"idea-{third.pk}-note": "À proposer au service des publics"}, follow=True)
     third.refresh_from_db()
     assert third.note == "À proposer au service des publics"
-    assert html(response).select_one(f"#idea-{third.pk} textarea").get_text().strip() == "À proposer au service des publics"
+    shown = html(response).select_one(f"#idea-{third.pk} textarea").get_text().strip()
+    assert shown == "À proposer au service des publics"
+
+
+def test_keeping_something_that_is_not_in_an_answer_of_the_session_fails_cleanly(writer_client, session):
+    url = reverse("ai_lab:keep", args=[session.pk])
+    assert writer_client.post(url, {"interaction": "not-a-uuid", "index": "0"}).status_code == 404
+    assert writer_client.post(url, {"interaction": "8c1e6f8e-55c1-4a4e-9e84-5b2f3f6f0f00", "index": "x"}).status_code == 404
+    ask(writer_client, session)
+    response = keep(writer_client, session, latest_turn(session), 7)
+    assert response.status_code == 200 and not LabIdea.objects.exists()
 
 
 def test_own_ideas_and_removing_an_idea(writer_client, session, numbered_answers):

@@ -75,7 +75,7 @@ class TurnForm(forms.Form):
 
 def _idea_label(idea):
     text = " ".join(idea.text.split())
-    return f"{idea.rank}. {text[:90]}{'…' if len(text) > 90 else ''}"
+    return f"{text[:90]}{'…' if len(text) > 90 else ''}"
 
 
 class NoteForm(forms.Form):

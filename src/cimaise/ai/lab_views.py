@@ -6,6 +6,8 @@ Forms post and wait for the whole answer (the button shows that the model is
 writing); on any error the page is shown again with what the person typed.
 """
 
+import uuid
+
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -48,17 +50,9 @@ class LabMixin(WagtailAdminTemplateMixin):
     def get_session(self, pk):
         return get_object_or_404(lab.sessions_for(self.request.user), pk=pk)
 
-    def get_idea(self, pk):
-        idea = get_object_or_404(LabIdea.objects.select_related("session", "source"), pk=pk)
-        if not lab.sessions_for(self.request.user).filter(pk=idea.session_id).exists():
-            raise Http404
-        return idea
-
     def get_breadcrumbs_items(self):
         return self.breadcrumbs_items + [{"url": reverse("ai_lab:index"), "label": _("Creative lab")}]
 
-    def post_form(self):
-        return self.request.POST if self.request.method == "POST" else None
 
 
 class IndexView(LabMixin, TemplateView):
@@ -186,12 +180,14 @@ class SessionActionView(SessionView):
 
 class KeepView(SessionActionView):
     def post(self, request, pk):
-        interaction = get_object_or_404(AIInteraction, pk=request.POST.get("interaction"), lab_session=self.session)
         try:
+            interaction_pk = uuid.UUID(request.POST.get("interaction", ""))
             index = int(request.POST.get("index", ""))
-            idea = lab.keep_idea(self.session, interaction, index, user=request.user)
         except ValueError:
             raise Http404 from None
+        interaction = get_object_or_404(AIInteraction, pk=interaction_pk, lab_session=self.session)
+        try:
+            idea = lab.keep_idea(self.session, interaction, index, user=request.user)
         except lab.LabError as error:
             messages.error(request, error.message)
             return self.back(f"turn-{interaction.pk}")
