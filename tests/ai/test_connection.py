@@ -121,6 +121,7 @@ def test_the_lab_shows_the_active_model(client, fake_llm):
     client.force_login(make_user("redaction", CONTENT_MANAGER))
     page = BeautifulSoup(client.get(reverse("ai_lab:index")).content, "html.parser")
     assert "cimaise-fake" in page.select_one("[data-ai-active-model]").get_text()
+    assert not page.select_one(f"a[href='{settings_url(fake_llm)}']")  # not theirs to change
 
 
 def test_in_english_it_says_not_working(client, fake_llm):
@@ -138,3 +139,8 @@ def test_in_english_it_says_not_working(client, fake_llm):
 
     [line, _not_saved] = message_lines(response)
     assert line.startswith("Not working: ") and "\n" not in line
+
+
+def test_the_lab_links_administrators_to_the_model_settings(administrator, fake_llm):
+    page = BeautifulSoup(administrator.get(reverse("ai_lab:index")).content, "html.parser")
+    assert page.select_one(f"a[href='{settings_url(fake_llm)}']")
