@@ -218,6 +218,8 @@ def test_a_provider_error_is_told_in_french_and_the_field_is_unchanged(page, ass
     panel.locator("[data-generate]").click()
     alert = panel.get_by_role("alert")
     expect(alert).to_contain_text("Le modèle a renvoyé une erreur", timeout=30_000)
+    expect(panel.locator("[data-generate]")).to_be_visible()  # ready to try again
+    expect(panel.locator("[data-stop]")).to_be_hidden()
     expect(panel.locator(".cimaise-ai-result")).to_have_count(0)
     expect(page.locator("#id_intro")).to_have_value(article.intro)
 

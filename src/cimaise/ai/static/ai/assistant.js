@@ -556,6 +556,7 @@
       if (event.code === "cancelled") {
         setStatus(strings.stopped);
       } else {
+        setStatus("");
         setError(event.message);
       }
     }
