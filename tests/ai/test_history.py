@@ -130,7 +130,7 @@ def test_the_listing_is_paginated(manager, entries, record_entry):
 def test_an_empty_ledger_says_so(manager):
     response = manager.get("/admin/ai/history/")
     assert response.status_code == 200
-    assert "No AI interaction has been recorded yet." in response.content.decode()
+    assert "Aucune interaction avec l’IA n’a encore été enregistrée." in response.content.decode()
 
 
 # --- one page's history --------------------------------------------------------------------------------------
@@ -192,7 +192,7 @@ def test_the_detail_shows_everything_recorded(manager, entries):
         "Six mois d'atelier pour retrouver les couleurs d'origine.",  # the person's text
         "Bonjour !",  # an earlier turn
         "Six mois pour retrouver les couleurs.",  # output
-        "cimaise-fake", '"temperature": 0.7', '"timeout_seconds": 60', "12 in, 30 out", "420 ms", "80 ms",
+        "cimaise-fake", '"temperature": 0.7', '"timeout_seconds": 60', "12 en entrée, 30 en sortie", "420 ms", "80 ms",
         "inséré", "retouché ensuite", "Six mois d'atelier pour retrouver les couleurs.",  # outcomes and their text
     ):
         assert expected in text, expected
@@ -296,5 +296,5 @@ def test_ai_calls_and_outcomes_appear_in_the_page_history(manager, entries, site
     text = " ".join(BeautifulSoup(manager.get(f"/admin/pages/{article.pk}/history/").content, "html.parser")
                     .get_text(" ").split())
 
-    assert "on the field “intro” with cimaise-fake (répondu)" in text
-    assert "AI output: retouché ensuite" in text and "AI output: inséré" in text
+    assert "sur le champ « intro » avec cimaise-fake (répondu)" in text
+    assert "Réponse de l’IA : retouché ensuite" in text and "Réponse de l’IA : inséré" in text

@@ -205,16 +205,16 @@ def test_the_command_writes_a_complete_file_and_says_how_many_entries(entries, t
 
     records = json.loads(target.read_text(encoding="utf-8"))
     assert len(records) == 4 and records[0]["outcomes"][0]["kind"] == "inserted"
-    assert out == "" and err.strip() == f"4 entries written to {target}"
+    assert out == "" and err.strip() == f"4 entrées écrites dans {target}"
     assert [path.name for path in tmp_path.iterdir()] == ["ledger-2026.json"]  # no partial file left
 
 
 def test_the_command_says_in_one_line_what_to_fix(entries, tmp_path):
     from django.core.management import CommandError
 
-    with pytest.raises(CommandError, match=r"--since: write a day as YYYY-MM-DD .*“last year”"):
+    with pytest.raises(CommandError, match=r"--since : écrivez un jour sous la forme AAAA-MM-JJ .*« last year »"):
         _export("--since", "last year")
-    with pytest.raises(CommandError, match="--since is after --until"):
+    with pytest.raises(CommandError, match="--since est après --until"):
         _export("--since", _days_ago(1), "--until", _days_ago(3))
-    with pytest.raises(CommandError, match="Cannot write"):
+    with pytest.raises(CommandError, match="Impossible d’écrire"):
         _export("--output", str(tmp_path / "no-such-folder" / "ledger.csv"))
