@@ -42,7 +42,6 @@ FIELD_PATH = re.compile(r"^[a-z_][a-z0-9_]{0,99}(/[A-Za-z0-9_-]{1,64}){0,2}$")
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 
 
-
 def requires_assistant(view):
     """403 (JSON, in the person's language) for those who may not use the assistant, or not on this page.
 
@@ -99,14 +98,14 @@ def _context(request, data):
 @requires_assistant
 def model_info(request):
     """The panel's facts: which model writes, in which language, which actions the policy allows."""
-    page, _parent, site, language = _context(request, request.GET)
+    _page, _parent, site, language = _context(request, request.GET)
     choice = gateway.active_model(site)
     config = AIModelSettings.for_site(site) if site is not None else AIModelSettings()
     return JsonResponse({
         "model": choice.label,
         "provider": choice.provider,
         "language": language,
-        "languages": [{"code": code, "label": label} for code, label in LANGUAGE_LABELS()],
+        "languages": [{"code": code, "label": label} for code, label in _language_labels()],
         "actions": services.assistant_actions(site),
         "networks": [{"key": key, "label": label, "limit": limit}
                      for key, (label, limit) in prompts.SOCIAL_NETWORKS.items()],
@@ -116,7 +115,8 @@ def model_info(request):
     })
 
 
-def LANGUAGE_LABELS():  # noqa: N802 - read at request time, in the person's language
+def _language_labels():
+    """The languages one can translate into, named in the person's language."""
     return [("fr", _("French")), ("en", _("English"))]
 
 
@@ -249,7 +249,7 @@ def outcome(request):
     kind = request.POST.get("kind", "")
     if kind not in ("inserted", "replaced", "discarded"):
         return JsonResponse({"error": _("Unknown choice.")}, status=400)
-    if not services._is_uuid(request.POST.get("interaction", "")):
+    if not services.is_uuid(request.POST.get("interaction", "")):
         return JsonResponse({"error": _("This answer was not found.")}, status=404)
     interaction = get_object_or_404(AIInteraction, pk=request.POST["interaction"], user=request.user)
     if kind != "discarded" and interaction.status != AIInteraction.Status.OK:

@@ -7,11 +7,13 @@ refusal is recorded in the ledger like any other call.
 
 import html
 import re
+import uuid
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
 
 from cimaise.ai import gateway, ledger, prompts
+from cimaise.ai.models import AIInteraction, AIOutcome
 from cimaise.institution.ai_actions import AI_ACTION_KEYS, AI_ACTIONS
 
 ASSISTANT_ACTIONS = ["draft", "rewrite", "shorten", "expand", "translate", "plain_language", "titles", "alt_text",
@@ -184,12 +186,10 @@ def field_text(page, field_path):
 
 def _latest_applied(interactions):
     """Interactions whose latest outcome put their text into a field, with that outcome as ``last_outcome``."""
-    from cimaise.ai.models import AIOutcome
-
     latest = AIOutcome.objects.filter(interaction=OuterRef("pk")).order_by("-created_at", "-pk")
-    candidates = interactions.annotate(last_kind=Subquery(latest.values("kind")[:1]),
-                                       last_pk=Subquery(latest.values("pk")[:1])) \
-        .filter(last_kind__in=APPLIED_KINDS)
+    candidates = list(interactions.annotate(last_kind=Subquery(latest.values("kind")[:1]),
+                                            last_pk=Subquery(latest.values("pk")[:1]))
+                      .filter(last_kind__in=APPLIED_KINDS))
     outcomes = AIOutcome.objects.in_bulk([item.last_pk for item in candidates])
     for item in candidates:
         item.last_outcome = outcomes[item.last_pk]
@@ -206,11 +206,7 @@ def record_edits(page, user, *, revision=None, interaction_ids=()):
     the new page and revision, so that the page's history finds it.
     Returns the outcomes appended.
     """
-    from django.db.models import Q
-
-    from cimaise.ai.models import AIInteraction, AIOutcome
-
-    ids = [value for value in interaction_ids if _is_uuid(value)]
+    ids = [value for value in interaction_ids if is_uuid(value)]
     query = Q(page_id=page.pk) | Q(pk__in=AIOutcome.objects.filter(page_id=page.pk).values("interaction_id"))
     if ids and getattr(user, "is_authenticated", False):
         query |= Q(pk__in=ids, user=user, page__isnull=True)
@@ -232,9 +228,8 @@ def record_edits(page, user, *, revision=None, interaction_ids=()):
     return appended
 
 
-def _is_uuid(value):
-    import uuid
-
+def is_uuid(value):
+    """True when ``value`` reads as a UUID (the ledger's ids)."""
     try:
         uuid.UUID(str(value))
     except ValueError:
