@@ -282,7 +282,9 @@ def test_a_call_the_policy_forbids_is_recorded_as_refused_without_calling_a_mode
 @pytest.mark.skipif(not embedded.is_installed(), reason="the embedded model is not installed (./cimaise test does it)")
 def test_the_embedded_model_streams_an_answer_that_the_ledger_records(site_pages, editor):
     site = site_pages["site"]
-    configure(site, provider="embedded", model_id="", temperature=0, max_output_tokens=24)
+    # A generous time limit: this checks the path, not the speed (bench/ai.py measures that); on a
+    # machine busy with other llama.cpp processes its threads can slow down a hundredfold.
+    configure(site, provider="embedded", model_id="", temperature=0, max_output_tokens=24, timeout_seconds=600)
 
     answer = gateway.stream(gateway.Call(action="draft", prompt="Write one sentence about a museum.",
                                          user=editor, site=site, page=site_pages["article"]))

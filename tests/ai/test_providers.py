@@ -35,7 +35,7 @@ def site(site_pages):
 def test_an_openai_compatible_server_answers_through_llm(site):
     address = embedded.get_server().listening_address  # a real llama.cpp server, OpenAI's API
     configure(site, provider="openai_compatible", model_id="smollm2", api_base=f"{address}/v1", max_output_tokens=24,
-              temperature=0)
+              temperature=0, timeout_seconds=600)  # the path, not the speed
     call = gateway.Call(action="rewrite", prompt="Say hello to the visitors of the museum.", site=site)
 
     text, interaction = gateway.complete(call)
