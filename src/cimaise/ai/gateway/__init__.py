@@ -100,8 +100,22 @@ def model_choice(config):
     )
 
 
+# llm asks every plugin for its whole list of models on each lookup (60-70 ms
+# here: llm-gemini builds ~30 option classes, llm-ollama probes its server), so
+# each process keeps the model objects it has found; they hold no per-call state.
+_models = {}
+
+
 def _llm_model(choice):
-    """The ``llm`` model object for a choice; AIError when it cannot be found."""
+    """The ``llm`` model object for a choice (found once per process); AIError when it cannot be found."""
+    key = (choice.provider, choice.model_id, choice.api_base)
+    model = _models.get(key)
+    if model is None:
+        model = _models[key] = _find_llm_model(choice)
+    return model
+
+
+def _find_llm_model(choice):
     if choice.provider == "embedded":
         if not embedded.is_installed():
             raise AIError(_("The embedded model is not installed: run ./cimaise up on the server."), "not_installed")
