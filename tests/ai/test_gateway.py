@@ -288,7 +288,11 @@ def test_the_embedded_model_streams_an_answer_that_the_ledger_records(site_pages
 
     answer = gateway.stream(gateway.Call(action="draft", prompt="Write one sentence about a museum.",
                                          user=editor, site=site, page=site_pages["article"]))
-    pieces = list(answer)
+    try:
+        pieces = list(answer)
+    except gateway.AIError as error:  # say what the ledger recorded, not only the sentence for the person
+        pytest.fail(f"the embedded model did not answer ({error.code}): {error.interaction.error} after "
+                    f"{error.interaction.latency_ms} ms, first piece after {error.interaction.first_token_ms} ms")
 
     assert len(pieces) > 1 and "".join(pieces).strip()
     entry = only_entry()

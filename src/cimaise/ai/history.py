@@ -352,7 +352,8 @@ class AIHistoryView(PermissionCheckedMixin, BaseListingView):
 
 
 class AIPageHistoryView(AIHistoryView):
-    """The entries of one page (also after the page was deleted: the ledger keeps its title)."""
+    """The entries of one page. (Deleting a page empties ``page`` on its entries, which then show in the
+    global listing under their recorded title; entries whose page vanished otherwise still list here.)"""
 
     filterset_class = PageInteractionFilterSet
     index_url_name = "ai_history:page"
