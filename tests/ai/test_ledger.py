@@ -218,3 +218,20 @@ def test_the_command_says_in_one_line_what_to_fix(entries, tmp_path):
         _export("--since", _days_ago(1), "--until", _days_ago(3))
     with pytest.raises(CommandError, match="Impossible d’écrire"):
         _export("--output", str(tmp_path / "no-such-folder" / "ledger.csv"))
+
+
+@pytest.mark.django_db
+def test_deleting_an_account_anonymises_its_entries_and_keeps_them(site_pages, django_user_model):
+    from cimaise.ai import gateway, ledger
+    from cimaise.ai.models import AIInteraction
+
+    person = django_user_model.objects.create_user(username="claire", first_name="Claire", last_name="Martin")
+    choice = gateway.active_model(site_pages["site"])
+    entry = ledger.record(gateway.Call(action="rewrite", prompt="Bonjour", user=person, site=site_pages["site"]),
+                          choice, output="Salut", status="ok", error="", parameters={}, latency_ms=5)
+    assert "Claire Martin" in AIInteraction.objects.get(pk=entry.pk).user_label
+
+    person.delete()
+
+    kept = AIInteraction.objects.get(pk=entry.pk)
+    assert kept.user is None and "Claire" not in kept.user_label and kept.output == "Salut"

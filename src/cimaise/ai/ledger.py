@@ -87,6 +87,10 @@ def anonymise_user(user):
     AIOutcome.objects.filter(user=user)._anonymise(user=None)
 
 
+def anonymise_deleted_user(sender, instance, **kwargs):
+    anonymise_user(instance)
+
+
 def _audit_log(page, action, user, data):
     from wagtail.log_actions import log
 
