@@ -3,21 +3,17 @@
 import pytest
 
 from . import fake_model
+from .model_settings import configure
 
 
 @pytest.fixture
 def fake_llm(site_pages):
     """Plug ``cimaise-fake`` into llm and make it the site's model (provider "llm"); yields the site."""
-    from cimaise.ai.models import AIModelSettings
-
     fake_model.register()
     fake_model.CALLS.clear()
     site = site_pages["site"]
-    config = AIModelSettings.for_site(site)
-    config.provider, config.model_id, config.api_base, config.api_key_env = "llm", fake_model.MODEL_ID, "", ""
-    config.temperature, config.max_output_tokens, config.timeout_seconds = 0.5, 50, 60
-    config.full_clean()
-    config.save()
+    configure(site, provider="llm", model_id=fake_model.MODEL_ID, api_base="", api_key_env="", temperature=0.5,
+              max_output_tokens=50, timeout_seconds=60)
     yield site
     fake_model.CALLS.clear()
 

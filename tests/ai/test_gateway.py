@@ -11,9 +11,10 @@ from django.utils import translation
 
 from cimaise.ai import gateway
 from cimaise.ai.gateway import embedded
-from cimaise.ai.models import AIInteraction, AIModelSettings
+from cimaise.ai.models import AIInteraction
 
 from . import fake_model
+from .model_settings import configure
 
 pytestmark = pytest.mark.django_db
 
@@ -39,12 +40,6 @@ def call(fake_llm, site_pages, editor):
     return make
 
 
-def configure(site, **values):
-    config = AIModelSettings.for_site(site)
-    for name, value in values.items():
-        setattr(config, name, value)
-    config.full_clean()
-    config.save()
 
 
 def only_entry():

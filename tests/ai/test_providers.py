@@ -14,16 +14,11 @@ from cimaise.ai import gateway
 from cimaise.ai.gateway import embedded
 from cimaise.ai.models import AIInteraction, AIModelSettings
 
+from .model_settings import configure
+
 pytestmark = pytest.mark.django_db
 
 
-def configure(site, **values):
-    config = AIModelSettings.for_site(site)
-    for name, value in values.items():
-        setattr(config, name, value)
-    config.full_clean()
-    config.save()
-    return config
 
 
 @pytest.fixture

@@ -77,7 +77,6 @@ def _build(site, language, request):
         "root_url": site.root_url,
         "home_url": homes.get(language) or root.get_url(request=request) or f"/{language}/",
         "homes": homes,
-        "home": home,
         "menu": menu,
         "profile": InstitutionProfile.for_site(site),
         "locale_codes": locale_codes,
