@@ -101,3 +101,28 @@ def entries(site_pages, staff, record_entry):
         status="empty", output="", error="the model returned no text", at=now)
     return {"shortened": shortened, "translated": translated, "titles": titles, "brainstorm": brainstorm,
             "first_revision": first_revision, "second_revision": second_revision}
+
+
+AI_PARAGRAPH = ("Pendant six mois, les restaurateurs du musée ont retiré les vernis jaunis qui voilaient le grand "
+                "retable, puis ils ont consolidé les panneaux de chêne fendus et retrouvé les bleus de lapis-lazuli "
+                "que personne n'avait vus depuis le dix-neuvième siècle.")
+
+
+@pytest.fixture
+def ai_article(site_pages, staff, record_entry):
+    """The test article, edited with the assistant: an answer inserted into its body, saved as a draft.
+
+    Returns {"page", "interaction", "revision", "author"}; the live version predates the AI text.
+    """
+    from cimaise.ai import ledger
+
+    article = site_pages["article"]
+    author = staff["content"]
+    interaction = record_entry(action="expand", prompt="Développe.", user=author, page=article,
+                               input_text="Les restaurateurs ont retiré les vernis.", output=AI_PARAGRAPH,
+                               field_name="body")
+    ledger.add_outcome(interaction, "inserted", user=author, page=article, field_name="body", text=AI_PARAGRAPH)
+    page = article.specific
+    page.body = list(page.body.raw_data) + [{"type": "paragraph", "value": f"<p>{AI_PARAGRAPH}</p>"}]
+    revision = page.save_revision(user=author)
+    return {"page": page, "interaction": interaction, "revision": revision, "author": author}

@@ -9,14 +9,23 @@ class AIConfig(AppConfig):
 
     def ready(self):
         from django.contrib.auth import get_user_model
-        from django.db.models.signals import pre_delete
+        from django.db.models.signals import post_save, pre_delete
+        from wagtail.models import Revision
+        from wagtail.signals import page_published, page_unpublished
 
         from cimaise.ai import ledger
+        from cimaise.ai.transparency import signals
         from cimaise.institution import roles
 
         # Deleting an account erases the person from the ledger; the facts about the content stay.
         pre_delete.connect(ledger.anonymise_deleted_user, sender=get_user_model(),
                            dispatch_uid="cimaise_ai_anonymise_deleted_user")
+
+        # Each saved revision of a page written with AI is measured and gets a drafted methodology note; the
+        # note of the live text is the one the public sees (docs/ai-transparency.md).
+        post_save.connect(signals.revision_saved, sender=Revision, dispatch_uid="cimaise_ai_revision_saved")
+        page_published.connect(signals.page_went_live, dispatch_uid="cimaise_ai_page_published")
+        page_unpublished.connect(signals.page_went_live, dispatch_uid="cimaise_ai_page_unpublished")
 
         # Everyone who writes may use the assistant; the ledger is readable by those who answer for the content.
         for role in (roles.ADMINISTRATION, roles.DIRECTION, roles.CONTENT_MANAGER, roles.COMMUNITY_MANAGER):

@@ -253,3 +253,151 @@ class LabIdea(models.Model):
 
     def __str__(self):
         return self.text[:60]
+
+
+# --- AI transparency: the measured share, the methodology note, AI images (docs/ai-transparency.md) ----------
+
+
+class ProvenanceRecord(models.Model):
+    """How much of one saved revision's text derives from AI outputs in the ledger (cimaise.ai.provenance).
+
+    Written when a revision of an item with ledger entries is saved; one per
+    revision. ``fields`` holds each field's measure, ``entries`` each ledger
+    entry's words over the whole item.
+    """
+
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE, related_name="+")
+    object_id = models.CharField(max_length=255, db_index=True)
+    revision = models.OneToOneField("wagtailcore.Revision", null=True, blank=True, on_delete=models.CASCADE,
+                                    related_name="ai_provenance")
+    fingerprint = models.CharField(_("text fingerprint"), max_length=64)
+    measured_at = models.DateTimeField(_("measured at"), auto_now_add=True)
+    total_words = models.PositiveIntegerField(_("words"))
+    ai_words = models.PositiveIntegerField(_("AI-derived words"))
+    share = models.FloatField(_("AI share"))
+    fields = models.JSONField(default=dict)
+    entries = models.JSONField(default=list)
+
+    class Meta:
+        verbose_name = _("AI share of a revision")
+        verbose_name_plural = _("AI shares of revisions")
+        ordering = ["-measured_at"]
+
+
+class MethodologyNote(models.Model):
+    """The note that says how AI was used for one version of an item's text, drafted from the ledger.
+
+    A note belongs to an item (a page, or any other published or sent text)
+    and to the text it was drafted for (``fingerprint``, with the revision it
+    was first drafted from). When the text changes, a new note is drafted and
+    the old one is superseded. ``facts`` is what the ledger said when drafting
+    (never edited); the four texts are the wording, which the author may edit.
+    The item may be published only with an approved note whose fingerprint is
+    that of the text being published (cimaise.ai.transparency.gate).
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("awaiting approval")
+        SECOND_REVIEW = "second_review", _("awaiting a second reviewer")
+        APPROVED = "approved", _("approved")
+        SUPERSEDED = "superseded", _("superseded by a newer text")
+
+    class Check(models.TextChoices):
+        FACTS = "facts", _("facts")
+        SOURCES = "sources", _("sources")
+        TONE = "tone", _("tone")
+        RIGHTS = "rights", _("rights (images, quotations, personal data)")
+
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE, related_name="+")
+    object_id = models.CharField(max_length=255, db_index=True)
+    title = models.CharField(_("item"), max_length=255, blank=True)
+    revision = models.ForeignKey("wagtailcore.Revision", verbose_name=_("revision"), null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="+", db_constraint=False)
+    fingerprint = models.CharField(_("text fingerprint"), max_length=64, db_index=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
+    created_at = models.DateTimeField(_("drafted at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("changed at"), auto_now=True)
+    # The facts from the ledger (cimaise.ai.transparency.facts.Facts.as_dict) and the measured share.
+    facts = models.JSONField(_("facts from the ledger"), default=dict)
+    share = models.FloatField(_("AI share"), default=0.0)
+    # The wording: drafted by code, then perhaps edited by the author.
+    short_fr = models.TextField(_("short form (French)"), blank=True)
+    full_fr = models.TextField(_("full note (French)"), blank=True)
+    short_en = models.TextField(_("short form (English)"), blank=True)
+    full_en = models.TextField(_("full note (English)"), blank=True)
+    drafted = models.JSONField(_("wording as drafted"), default=dict)
+    # The human review.
+    checks = models.JSONField(_("what the reviewer checked"), default=list, blank=True)
+    responsible = models.CharField(_("editorial responsibility"), max_length=200, blank=True,
+                                   help_text=_("The person or role who answers for the published text."))
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("approved by"), null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    approved_by_label = models.CharField(_("approved by (as recorded)"), max_length=200, blank=True)
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    approved_revision = models.ForeignKey("wagtailcore.Revision", null=True, blank=True, on_delete=models.SET_NULL,
+                                          related_name="+", db_constraint=False)
+    second_reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("second reviewer"), null=True,
+                                        blank=True, on_delete=models.SET_NULL, related_name="+")
+    second_reviewer_label = models.CharField(_("second reviewer (as recorded)"), max_length=200, blank=True)
+    second_reviewed_at = models.DateTimeField(_("second review at"), null=True, blank=True)
+    # Set when the item went public with this note: the public disclosure reads it.
+    live = models.BooleanField(_("shown to the public"), default=False)
+
+    class Meta:
+        verbose_name = _("AI methodology note")
+        verbose_name_plural = _("AI methodology notes")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["content_type", "object_id", "-created_at"])]
+        permissions = [("view_ai_dashboard", _("Can see the AI oversight dashboard"))]
+
+    def __str__(self):
+        return self.title or f"{self.content_type_id}:{self.object_id}"
+
+    @property
+    def approved(self):
+        return self.status == self.Status.APPROVED
+
+    def short(self, language):
+        return self.short_en if language == "en" else self.short_fr
+
+    def full(self, language):
+        return self.full_en if language == "en" else self.full_fr
+
+
+class DigitalSourceType(models.TextChoices):
+    """IPTC digital source types (https://cv.iptc.org/newscodes/digitalsourcetype/) that Cimaise uses."""
+
+    TRAINED_ALGORITHMIC_MEDIA = "trainedAlgorithmicMedia", _("Made by generative AI")
+    COMPOSITE_WITH_TRAINED_ALGORITHMIC_MEDIA = (
+        "compositeWithTrainedAlgorithmicMedia", _("Made partly with generative AI (a composite or an edit)"))
+    ALGORITHMIC_MEDIA = "algorithmicMedia", _("Made by an algorithm without training data")
+
+    @classmethod
+    def uri(cls, value):
+        return f"http://cv.iptc.org/newscodes/digitalsourcetype/{value}"
+
+
+class AIImageDeclaration(models.Model):
+    """An image declared as made or edited with AI: how, with which tool and prompt; its Content Credentials."""
+
+    image = models.OneToOneField("wagtailimages.Image", on_delete=models.CASCADE, related_name="ai_declaration")
+    source_type = models.CharField(_("made with AI"), max_length=64, choices=DigitalSourceType.choices)
+    tool = models.CharField(_("AI tool"), max_length=200, help_text=_("The tool and model, e.g. “Firefly Image 3”."))
+    prompt = models.TextField(_("prompt"), blank=True)
+    declared_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    declared_at = models.DateTimeField(auto_now=True)
+    metadata_written = models.BooleanField(_("IPTC metadata written into the file"), default=False)
+    c2pa_signed = models.BooleanField(_("Content Credentials (C2PA) embedded"), default=False)
+    c2pa_error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("AI image declaration")
+        verbose_name_plural = _("AI image declarations")
+
+    def __str__(self):
+        return f"{self.image_id}: {self.get_source_type_display()}"
+
+    @property
+    def source_type_uri(self):
+        return DigitalSourceType.uri(self.source_type)

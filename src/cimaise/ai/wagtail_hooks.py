@@ -7,3 +7,4 @@ import line here (the editor assistant, the creative lab, ...).
 from cimaise.ai import assistant_hooks  # noqa: F401
 from cimaise.ai import history_hooks  # noqa: F401
 from cimaise.ai import lab_hooks  # noqa: F401
+from cimaise.ai.transparency import log_actions  # noqa: F401

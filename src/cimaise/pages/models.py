@@ -15,6 +15,7 @@ from wagtail.images.api.fields import ImageRenditionField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from cimaise.ai.transparency import gate
 from cimaise.pages.blocks import BodyBlock
 
 ARTICLES_PER_PAGE = 12
@@ -39,6 +40,11 @@ class ContentPage(Page):
     @property
     def summary(self):
         return self.intro or self.search_description
+
+    def publish(self, revision, *args, **kwargs):
+        """Wagtail's publish, scheduling included, behind the AI transparency gate (DESIGN.md, invariant 3)."""
+        gate.ensure_page_publishable(revision.as_object(), revision)
+        return super().publish(revision, *args, **kwargs)
 
 
 class HomePage(ContentPage):

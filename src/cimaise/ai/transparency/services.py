@@ -1,0 +1,236 @@
+"""Every change to the AI share records and the methodology notes.
+
+Views, hooks, tasks and commands call these; they never write the models
+themselves. The flow for a page:
+
+1. A revision is saved (``refresh_revision``, on Revision's post_save): if the
+   page has answered ledger entries, its text is measured (a
+   ``ProvenanceRecord``) and, when no note exists for this very text, a note
+   is drafted from the ledger; older unapproved notes are superseded.
+2. The author edits the wording (``update_wording``) and approves
+   (``approve``); the approval records the person, the time and the revision.
+   If the institution's AI policy asks for it, a second person confirms
+   (``second_review``).
+3. Publication (``gate``) needs an approved note for the text being published;
+   once live, the note is the one the public sees (``sync_live``).
+"""
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from wagtail.log_actions import log
+from wagtail.models import Page
+
+from cimaise.ai.models import AIInteraction, MethodologyNote, ProvenanceRecord
+from cimaise.ai.transparency import content, drafting, facts
+
+NOTE_APPROVED = "cimaise.ai.note_approved"
+NOTE_SECOND_REVIEW = "cimaise.ai.note_second_review"
+NOTE_EDITED = "cimaise.ai.note_edited"
+ACTIVE = (MethodologyNote.Status.DRAFT, MethodologyNote.Status.SECOND_REVIEW)
+
+
+def person_name(user):
+    """How a person is named in a note: their full name, else their username."""
+    return (user.get_full_name() or user.get_username()) if user is not None else ""
+
+
+def field_labels(page):
+    """{field name: verbose name} of a page's fields, for the note's per-field shares."""
+    return {f.name: f.verbose_name for f in page._meta.concrete_fields if hasattr(f, "verbose_name")}
+
+
+def page_measure(page):
+    """(texts, fingerprint, interactions, measure) of a page object, or None when it has no answered entry."""
+    interactions = list(facts.page_interactions(page.pk).select_related("user", "lab_session"))
+    if not facts.answered(interactions):
+        return None
+    texts = content.page_texts(page)
+    return texts, content.fingerprint(texts), interactions, facts.measure(texts, interactions)
+
+
+def notes_of(obj):
+    content_type, object_id = content.item_key(obj)
+    return MethodologyNote.objects.filter(content_type=content_type, object_id=object_id)
+
+
+@transaction.atomic
+def refresh_page(page, revision=None):
+    """Measure the page's text and make sure a note exists for it; returns that note, or None (no AI)."""
+    measured = page_measure(page)
+    if measured is None:
+        return None
+    texts, fingerprint, interactions, result = measured
+    content_type, object_id = content.item_key(page)
+    if revision is not None:
+        ProvenanceRecord.objects.update_or_create(
+            revision=revision,
+            defaults={"content_type": content_type, "object_id": object_id, "fingerprint": fingerprint,
+                      "total_words": result.total_words, "ai_words": result.covered_words, "share": result.share,
+                      "fields": {name: {"total_words": m.total_words, "covered_words": m.covered_words,
+                                        "share": m.share} for name, m in result.fields.items()},
+                      "entries": [e.as_dict() for e in result.entries]},
+        )
+    found = facts.collect(interactions, result).as_dict()
+    labels = field_labels(page)
+    notes = MethodologyNote.objects.select_for_update().filter(content_type=content_type, object_id=object_id)
+    note = notes.filter(fingerprint=fingerprint).exclude(status=MethodologyNote.Status.SUPERSEDED).first()
+    if note is not None:
+        if not note.approved_at and note.facts != found:
+            # New calls since the draft (the text is the same): the facts follow the ledger; edited wording stays.
+            wording = drafting.draft_all(found, labels)
+            edited = any(getattr(note, k) != note.drafted.get(k) for k in wording)
+            note.facts, note.share = found, found["share"]
+            note.drafted = wording
+            if not edited:
+                for key, value in wording.items():
+                    setattr(note, key, value)
+            note.save()
+        return note
+    previous = notes.order_by("-created_at").first()
+    notes.filter(status__in=ACTIVE).update(status=MethodologyNote.Status.SUPERSEDED)
+    wording = drafting.draft_all(found, labels)
+    return MethodologyNote.objects.create(
+        content_type=content_type, object_id=object_id, title=page.title[:255], revision=revision,
+        fingerprint=fingerprint, facts=found, share=found["share"], drafted=wording, **wording,
+        checks=previous.checks if previous else [], responsible=previous.responsible if previous else "",
+    )
+
+
+def has_ai_entries(page_id):
+    """True when the page has at least one answered ledger entry (one query)."""
+    return facts.page_interactions(page_id).filter(status=AIInteraction.Status.OK).exists()
+
+
+def refresh_revision(revision):
+    """After a page revision is saved: measure it and draft its note (see ``refresh_page``)."""
+    if revision.base_content_type_id != ContentType.objects.get_for_model(Page).pk:
+        return None
+    if not has_ai_entries(revision.object_id):
+        return None
+    return refresh_page(revision.as_object(), revision)
+
+
+def current_note(page):
+    """The note for the page's latest text (drafting it if needed), or None when the page has no AI entry."""
+    revision = page.latest_revision
+    page = revision.as_object() if revision else page.specific
+    return refresh_page(page, revision)
+
+
+def _check_wording(note, values):
+    """The edited wording must keep the recorded facts that matter most: the share and the models' names."""
+    errors = {}
+    figure = str(round(note.share * 100)) if note.share >= 0.005 else None
+    names = [m["name"] for m in note.facts.get("models", [])]
+    for key in ("short_fr", "short_en"):
+        text = values.get(key, "")
+        if not text.strip():
+            errors[key] = _("Write the short form: readers see it first.")
+        elif figure and figure not in text:
+            errors[key] = _("Keep the measured share (%(share)s) in the short form.") % {"share": f"{figure}"}
+        elif any(name not in text for name in names):
+            errors[key] = _("Keep the model's name (%(names)s) in the short form.") % {"names": ", ".join(names)}
+    for key in ("full_fr", "full_en"):
+        if not values.get(key, "").strip():
+            errors[key] = _("Write the full note.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def update_wording(note, user, **values):
+    """Save the author's wording (short_fr, full_fr, short_en, full_en). A new wording needs a new approval."""
+    wording = {k: (values.get(k) or "").strip() for k in ("short_fr", "full_fr", "short_en", "full_en")}
+    if note.status == MethodologyNote.Status.SUPERSEDED:
+        raise ValidationError(_("The text changed since this note was drafted: use the newer note."))
+    _check_wording(note, wording)
+    if all(getattr(note, k) == v for k, v in wording.items()):
+        return note
+    for key, value in wording.items():
+        setattr(note, key, value)
+    if note.approved_at:
+        _clear_approval(note)
+    note.save()
+    return note
+
+
+def _clear_approval(note):
+    note.status = MethodologyNote.Status.DRAFT
+    note.approved_by = note.second_reviewer = None
+    note.approved_by_label = note.second_reviewer_label = ""
+    note.approved_at = note.second_reviewed_at = note.approved_revision = None
+    note.live = False
+
+
+def requires_second_reviewer(site):
+    from cimaise.institution.models import InstitutionProfile
+
+    return bool(site and InstitutionProfile.for_site(site).ai_requires_second_reviewer)
+
+
+@transaction.atomic
+def approve(note, user, *, checks, responsible="", site=None, page=None):
+    """A named person approves the note for its text; the policy may ask for a second reviewer."""
+    note = MethodologyNote.objects.select_for_update().get(pk=note.pk)
+    if note.status == MethodologyNote.Status.SUPERSEDED:
+        raise ValidationError(_("The text changed since this note was drafted: approve the newer note."))
+    if note.approved_at:
+        raise ValidationError(_("This note is already approved."))
+    checks = [c for c in checks if c in MethodologyNote.Check.values]
+    if not checks:
+        raise ValidationError({"checks": _("Say what you checked before approving.")})
+    _check_wording(note, {k: getattr(note, k) for k in ("short_fr", "full_fr", "short_en", "full_en")})
+    note.checks = checks
+    note.responsible = (responsible or "").strip()[:200] or person_name(user)
+    note.approved_by = user
+    note.approved_by_label = person_name(user)
+    note.approved_at = timezone.now()
+    note.approved_revision = note.revision
+    second = requires_second_reviewer(site)
+    note.status = MethodologyNote.Status.SECOND_REVIEW if second else MethodologyNote.Status.APPROVED
+    note.save()
+    if page is not None:
+        log(page, NOTE_APPROVED, user=user, revision=note.revision, data={"note": note.pk, "share": note.share})
+    return note
+
+
+@transaction.atomic
+def second_review(note, user, page=None):
+    """A second person confirms an approved note; it may not be the one who approved it."""
+    note = MethodologyNote.objects.select_for_update().get(pk=note.pk)
+    if note.status != MethodologyNote.Status.SECOND_REVIEW:
+        raise ValidationError(_("This note is not waiting for a second reviewer."))
+    if note.approved_by_id == user.pk:
+        raise ValidationError(_("The second reviewer must be someone other than the person who approved."))
+    note.second_reviewer = user
+    note.second_reviewer_label = person_name(user)
+    note.second_reviewed_at = timezone.now()
+    note.status = MethodologyNote.Status.APPROVED
+    note.save()
+    if page is not None:
+        log(page, NOTE_SECOND_REVIEW, user=user, revision=note.revision, data={"note": note.pk})
+    return note
+
+
+def sync_live(page):
+    """After a page is published or unpublished: the approved note of its live text is the public one."""
+    notes = notes_of(page)
+    if not notes.exists():
+        return None
+    live = None
+    if page.live:
+        fingerprint = content.fingerprint(content.page_texts(page.specific))
+        live = notes.filter(fingerprint=fingerprint, status=MethodologyNote.Status.APPROVED).first()
+    notes.exclude(pk=getattr(live, "pk", None)).filter(live=True).update(live=False)
+    if live is not None and not live.live:
+        MethodologyNote.objects.filter(pk=live.pk).update(live=True)
+        live.live = True
+    return live
+
+
+def live_note(page):
+    """The note the public sees for a page, or None (no AI, or not published)."""
+    content_type = ContentType.objects.get_for_model(Page)
+    return MethodologyNote.objects.filter(content_type=content_type, object_id=str(page.pk), live=True).first()
