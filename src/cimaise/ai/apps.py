@@ -31,3 +31,6 @@ class AIConfig(AppConfig):
         for role in (roles.ADMINISTRATION, roles.DIRECTION, roles.CONTENT_MANAGER, roles.COMMUNITY_MANAGER):
             roles.register_role_permissions(role, ["ai.use_ai_assistant", "ai.view_aiinteraction"])
         roles.register_role_permissions(roles.ADMINISTRATION, ["ai.change_aimodelsettings"])
+        # Direction oversees AI use (the transparency dashboard, docs/ai-transparency.md).
+        for role in (roles.ADMINISTRATION, roles.DIRECTION):
+            roles.register_role_permissions(role, ["ai.view_ai_dashboard"])
