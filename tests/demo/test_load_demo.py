@@ -101,12 +101,35 @@ class TestTheLoadedDemo:
             assert any(block.block_type == "call_to_action" for block in standard[webinar].body)
             assert pages_in(language).filter(show_in_menus=True).count() == 4
 
-        for article in ArticlePage.objects.all():
+        for article in ArticlePage.objects.live():
             kinds = {block.block_type for block in article.body}
             assert {"heading", "paragraph", "image", "quote", "call_to_action"} <= kinds, article.title
             assert article.intro
             assert article.get_translations().live().exists()
 
+
+    def test_an_article_written_with_the_assistant_waits_for_its_note(self, demo):
+        from cimaise.ai.models import MethodologyNote
+        from cimaise.ai.transparency import gate, services
+
+        draft = ArticlePage.objects.get(slug="coulisses-lumieres-du-fleuve")
+        assert not draft.live
+        note = services.current_note(draft)
+        assert note.status == MethodologyNote.Status.DRAFT
+        assert note.share > 0.5 and note.facts["actions"] == {"draft": 1, "titles": 1}
+        assert note.facts["models"][0]["name"] == "SmolLM2-135M-Instruct"
+        with pytest.raises(gate.PublicationBlocked):
+            draft.latest_revision.publish()
+        assert not ArticlePage.objects.get(pk=draft.pk).live
+
+    def test_the_assisted_article_is_live_with_its_approved_note(self, demo):
+        from cimaise.ai.transparency import services
+
+        article = ArticlePage.objects.get(slug="parcours-audiodescription-langue-des-signes")
+        note = services.live_note(article)
+        assert article.live and note.approved and note.approved_by_label == "Anne Lefébure"
+        assert 0.05 < note.share < 0.3  # one edited paragraph of a long article; the brief's words stay the team's
+        assert note.facts["outcomes"] == {"inserted": 1, "discarded": 1}
 
     def test_every_image_has_an_alternative_text(self, demo):
         assert get_image_model().objects.count() >= 8

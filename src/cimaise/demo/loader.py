@@ -25,8 +25,8 @@ from wagtail.images import get_image_model
 from wagtail.models import Collection, Locale, Page, Site
 from wagtail.users.models import UserProfile
 
-from cimaise.demo import images
-from cimaise.demo.content import accounts, institution, screens
+from cimaise.demo import ai_use, images
+from cimaise.demo.content import accounts, ai_use as ai_stories, institution, screens
 from cimaise.demo.content.articles import articles
 from cimaise.demo.content.dates import PARIS, DemoCalendar
 from cimaise.demo.content.pages import pages
@@ -129,6 +129,7 @@ class _Loader:
         self.translate_pages(specs)
         self.create_screens()
         self.fill_profile()
+        self.create_ai_draft()
 
     # --- steps ----------------------------------------------------------------
 
@@ -188,6 +189,10 @@ class _Loader:
             self._set_article_fields(page, spec, "fr")
             parent.add_child(instance=page)
             self.pages[spec["key"], "fr"] = page
+        # The article written with the assistant: its calls are in the ledger before its text is saved, so
+        # that the text is measured and its methodology note drafted; the director approves it.
+        assisted = self.pages[ai_stories.ASSISTED["page"], "fr"]
+        ai_use.record_calls(assisted, ai_stories.ASSISTED["calls"], author, None)
         for spec in specs:
             self._publish(self.pages[spec["key"], "fr"], spec["fr"]["body"], "fr")
 
@@ -237,6 +242,21 @@ class _Loader:
             playlist.save()
             self.screens.append(playlist)
 
+    def create_ai_draft(self):
+        """An article written with the assistant, left as a draft: its note waits for approval."""
+        self.say(_("Writing a draft with the AI assistant …"))
+        spec, text = ai_stories.DRAFT, ai_stories.DRAFT["fr"]
+        author = self.users.get(accounts.AUTHOR)
+        parent = self.pages[spec["parent"], "fr"]
+        page = ArticlePage(title=text["title"], slug=text["slug"], intro=text["intro"], locale=self.locales["fr"],
+                           live=False, owner=author, date=self.cal.days_ago(0),
+                           image=self.images[spec["image"]], image_alt=text["image_alt"])
+        parent.add_child(instance=page)
+        ai_use.record_calls(page, spec["calls"], author, Site.objects.get(is_default_site=True))
+        page.body = [self._resolve(block_type, value, "fr") for block_type, value in text["body"]]
+        page.save_revision(user=author, log_action=True)
+        self.pages[spec["key"], "fr"] = page
+
     def fill_profile(self):
         self.say(_("Filling in the institution profile …"))
         profile = InstitutionProfile.for_site(Site.objects.get(is_default_site=True))
@@ -267,7 +287,12 @@ class _Loader:
         page.refresh_from_db(fields=["numchild"])
         page.body = [self._resolve(block_type, value, language) for block_type, value in body]
         revision = page.save_revision(user=self.users.get(accounts.AUTHOR), log_action=True)
-        revision.publish(user=self.users.get(accounts.PUBLISHER))
+        publisher = self.users.get(accounts.PUBLISHER)
+        if page.pk == getattr(self.pages.get((ai_stories.ASSISTED["page"], "fr")), "pk", None):
+            story = ai_stories.ASSISTED
+            ai_use.approve(page, self.users.get(story["approver"]), None, checks=story["checks"],
+                           responsible=story["responsible"])
+        revision.publish(user=publisher)
 
     def _resolve(self, block_type, value, language):
         """Swap image and page keys for the objects, in ``language``."""
