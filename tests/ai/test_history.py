@@ -298,3 +298,13 @@ def test_ai_calls_and_outcomes_appear_in_the_page_history(manager, entries, site
 
     assert "sur le champ « intro » avec cimaise-fake (répondu)" in text
     assert "Réponse de l’IA : retouché ensuite" in text and "Réponse de l’IA : inséré" in text
+
+
+def test_the_page_view_lists_lab_ideas_drafted_as_the_page(manager, entries, site_pages, staff):
+    """A lab entry has no page; the idea drafted as a page links it through an outcome on that page."""
+    from cimaise.ai import ledger
+
+    about = site_pages["about"]
+    ledger.add_outcome(entries["brainstorm"], "drafted", user=staff["content"], page=about)
+
+    assert listed(manager, f"/admin/ai/history/page/{about.pk}/") == ids(entries, "brainstorm", "translated")

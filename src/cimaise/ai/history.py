@@ -366,7 +366,7 @@ class AIPageHistoryView(AIHistoryView):
         self.export_filename = f"ai-history-page-{self.page_id}"
 
     def get(self, request, *args, **kwargs):
-        if self.page is None and not AIInteraction.objects.filter(page_id=self.page_id).exists():
+        if self.page is None and not self._page_entries().exists():
             raise Http404
         return super().get(request, *args, **kwargs)
 
@@ -381,8 +381,13 @@ class AIPageHistoryView(AIHistoryView):
     def get_page_subtitle(self):
         return self.page_label
 
+    def _page_entries(self):
+        # Recorded on the page, or turned into it (a lab idea drafted as this page: an outcome on the page).
+        drafted = AIOutcome.objects.filter(page_id=self.page_id).values("interaction_id")
+        return AIInteraction.objects.filter(Q(page_id=self.page_id) | Q(pk__in=drafted))
+
     def get_base_queryset(self):
-        return super().get_base_queryset().filter(page_id=self.page_id)
+        return super().get_base_queryset().filter(pk__in=self._page_entries().values("pk"))
 
     def context_columns(self):
         return [Column("revision", label=_("Revision"), accessor=_revision_label)]
