@@ -193,7 +193,7 @@ def test_too_long_an_input_is_refused_before_any_call(call, settings):
     assert fake_model.CALLS == []  # no model was called
     entry = only_entry()
     assert entry.status == "failed"
-    assert entry.error.startswith("AIError") and "1073" in entry.error and "1000" in entry.error
+    assert entry.error.startswith("AIError[too_long]: ") and "1073" in entry.error and "1000" in entry.error
     assert entry.prompt == "y" * 450 and entry.history == history  # what the person sent is kept
 
     gateway.complete(call("y" * 300))  # under the limit: answered

@@ -259,7 +259,7 @@ class Stream:
         except Exception as exc:  # noqa: BLE001 - every failure is recorded, then reported
             status = "refused" if getattr(exc, "code", "") == "refused" else "failed"
             message, code = _friendly_error(exc, choice)
-            error = f"{type(exc).__name__}: {exc}"
+            error = _technical(exc)
             self._error = AIError(message, code)
         finally:
             self.text = "".join(pieces)
@@ -288,6 +288,14 @@ def _usage(response):
     if response is None:
         return (None, None)
     return (getattr(response, "input_tokens", None), getattr(response, "output_tokens", None))
+
+
+def _technical(exc):
+    """The ledger's technical text of a failure. Our own AIError's message is in the person's language:
+    its code comes first, so that the entry reads the same whatever language the person used."""
+    if isinstance(exc, AIError):
+        return f"AIError[{exc.code}]: {exc.message}"
+    return f"{type(exc).__name__}: {exc}"
 
 
 def _model_version(response, choice):
