@@ -183,3 +183,25 @@ def test_lab_drafted_pages_count_their_lab_entries(site_pages, staff, record_ent
     note = _note(article)
     assert note.facts["entries"] == [str(idea.pk)] and note.share > 0.3
     assert note.facts["outcomes"] == {"drafted": 1}
+
+
+def test_a_model_may_polish_the_wording_but_not_the_facts(ai_article, fake_llm):
+    from cimaise.ai.models import AIInteraction
+
+    note = _note(ai_article["page"])
+    profile = InstitutionProfile.for_site(fake_llm)
+    profile.ai_allowed_actions = ["rewrite"]
+    profile.save()
+    proposal = services.polish_wording(note, user=ai_article["author"], site=fake_llm, key="short_en")
+    assert proposal.startswith("Réponse")  # the fake model's answer, recorded in the ledger
+    entry = AIInteraction.objects.get(field_name=f"ai_note.{note.pk}.short_en")
+    assert entry.action == "rewrite" and entry.page_id is None
+    note.refresh_from_db()
+    assert note.short_en == note.drafted["short_en"]  # nothing saved: the person decides
+
+    # The fake model stops after 50 tokens: the long note's later figures are lost, so the answer is refused.
+    with pytest.raises(ValidationError) as error:
+        services.polish_wording(note, user=ai_article["author"], site=fake_llm, key="full_en")
+    assert "full_en" in error.value.message_dict
+    note.refresh_from_db()
+    assert note.full_en == note.drafted["full_en"]

@@ -15,6 +15,8 @@ themselves. The flow for a page:
    once live, the note is the one the public sees (``sync_live``).
 """
 
+import re
+
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -234,3 +236,36 @@ def live_note(page):
     """The note the public sees for a page, or None (no AI, or not published)."""
     content_type = ContentType.objects.get_for_model(Page)
     return MethodologyNote.objects.filter(content_type=content_type, object_id=str(page.pk), live=True).first()
+
+
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+
+
+def facts_in(text, note):
+    """What a new wording of ``text`` must keep: its numbers (shares, counts, dates) and the models' names."""
+    names = [m["name"] for m in note.facts.get("models", []) if m["name"] in text]
+    return list(dict.fromkeys(_NUMBER.findall(text) + names))
+
+
+def polish_wording(note, *, user, site, key):
+    """A model's smoother wording of one of the note's texts (key: short_fr, full_fr, short_en, full_en).
+
+    The call goes through the gateway (and the ledger) as an assistant "rewrite"; the answer is returned,
+    not saved: the person decides. An answer that drops or changes a recorded fact (a number, a model's
+    name) is refused, since the facts stay as recorded (DESIGN.md, invariant 1).
+    """
+    from cimaise.ai import gateway
+    from cimaise.ai import services as assistant
+
+    if key not in ("short_fr", "full_fr", "short_en", "full_en"):
+        raise ValueError(key)
+    text = getattr(note, key)
+    call = assistant.assistant_call(user=user, site=site, action="rewrite", text=text, language=key[-2:],
+                                    field_name=f"ai_note.{note.pk}.{key}")
+    answer, _interaction = gateway.complete(call, site)
+    proposal = assistant.usable_text("rewrite", answer)
+    lost = [fact for fact in facts_in(text, note) if fact not in proposal]
+    if lost:
+        raise ValidationError({key: _("The model's wording dropped or changed recorded facts (%(facts)s), so it "
+                                      "was not kept. Your wording is unchanged.") % {"facts": ", ".join(lost)}})
+    return proposal
