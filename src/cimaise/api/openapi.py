@@ -16,7 +16,8 @@ LIST_PARAMETERS = [
      "description": "Items per response (at most 50)."},
     {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0}},
     {"name": "fields", "in": "query", "schema": {"type": "string"},
-     "description": "Comma-separated extra fields, e.g. intro,body; '*' for all."},
+     "description": "Comma-separated extra fields, e.g. intro,body,ai_disclosure; '*' for all. Fields of a "
+                    "page type need ?type=, e.g. type=pages.ArticlePage&fields=date,ai_disclosure."},
     {"name": "order", "in": "query", "schema": {"type": "string"}, "description": "A field name; '-' to reverse."},
     {"name": "search", "in": "query", "schema": {"type": "string"}},
 ]
@@ -38,6 +39,38 @@ FIELD_SCHEMAS = {
               "properties": {"url": {"type": "string"}, "full_url": {"type": "string"},
                              "width": {"type": "integer"}, "height": {"type": "integer"}, "alt": {"type": "string"}}},
     "image_alt": {"type": "string"},
+    "ai_disclosure": {"oneOf": [{"$ref": "#/components/schemas/AIDisclosure"}, {"type": "null"}],
+                      "description": "How AI was used for this page, as a person approved it; null when it "
+                                     "was not. In listings: ?type=...&fields=ai_disclosure."},
+}
+
+#: cimaise.ai.transparency.public.Disclosure.as_api()
+AI_DISCLOSURE_SCHEMA = {
+    "type": "object",
+    "description": "The page's methodology note as a person approved it, every text in the page's language.",
+    "required": ["language", "title", "short", "full", "review", "share", "digital_source_type", "models",
+                 "approved_at"],
+    "properties": {
+        "language": {"type": "string", "enum": ["fr", "en"], "description": "The language of every text below."},
+        "title": {"type": "string", "description": "The heading to show: 'How we used AI'."},
+        "short": {"type": "string", "description": "The short form: show it with the page."},
+        "full": {"type": "string", "description": "The full note, plain text; keep its line breaks."},
+        "review": {"type": "string", "description": "Who reviewed and approved the text, when, what they checked."},
+        "share": {"type": "number", "minimum": 0, "maximum": 1,
+                  "description": "Measured share of the words that come from AI answers."},
+        "percent": {"type": "string", "description": "The share as people read it: '42 %', 'less than 1%'."},
+        "digital_source_type": {"type": ["string", "null"],
+                                "enum": ["trainedAlgorithmicMedia", "compositeWithTrainedAlgorithmicMedia", None],
+                                "description": "IPTC digital source type; null when no AI words remain."},
+        "digital_source_type_uri": {"type": ["string", "null"], "format": "uri"},
+        "models": {"type": "array", "items": {"type": "object", "properties": {
+            "name": {"type": "string"}, "maker": {"type": "string"}, "version": {"type": "string"},
+            "url": {"type": "string"},
+            "reference": {"type": "string", "description": "APA-style reference."}}}},
+        "approved_by": {"type": "string", "description": "The name of the person who approved the note."},
+        "approved_at": {"type": "string", "format": "date-time"},
+        "second_reviewer": {"type": ["string", "null"]},
+    },
 }
 
 
@@ -69,6 +102,7 @@ def build_schema():
         }
     schemas = {
         "Error": {"type": "object", "properties": {"message": {"type": "string"}}},
+        "AIDisclosure": AI_DISCLOSURE_SCHEMA,
         "Page": {
             "type": "object",
             "properties": {

@@ -1,4 +1,9 @@
-"""RSS and Atom feeds of the articles in the current language."""
+"""RSS and Atom feeds of the articles in the current language.
+
+An article whose text AI helped write carries its disclosure: one line after
+the description (``public.disclosure_line``, with the address of the full
+note) and the category "ai-assisted".
+"""
 
 import datetime
 
@@ -10,6 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from wagtail.models import Locale, Site
 
+from cimaise.ai.transparency import public
 from cimaise.pages.models import ArticlePage
 
 FEED_SIZE = 20
@@ -37,17 +43,29 @@ class ArticlesFeed(Feed):
         return _("The latest articles from %(site)s.") % {"site": self._site_name()}
 
     def items(self):
-        articles = ArticlePage.objects.live().public().order_by("-date", "-pk")
+        articles = ArticlePage.objects.live().public().select_related("locale").order_by("-date", "-pk")
         locale = Locale.objects.filter(language_code=get_language()).first()
         if locale:
             articles = articles.filter(locale=locale)
-        return articles[:FEED_SIZE]
+        articles = list(articles[:FEED_SIZE])
+        notes = public.live_notes(articles)  # one query for the whole feed
+        for article in articles:
+            article.live_ai_note = notes.get(article.pk)  # on the item: the feed object is shared by requests
+        return articles
 
     def item_title(self, item):
         return item.title
 
     def item_description(self, item):
-        return item.intro
+        note = getattr(item, "live_ai_note", None)
+        if note is None:
+            return item.intro
+        language = public.page_language(item)
+        line = public.disclosure_line(note, language, url=public.note_url(self.item_link(item)))
+        return f"{item.intro}\n\n{line}" if item.intro else line
+
+    def item_categories(self, item):
+        return (public.FEED_CATEGORY,) if getattr(item, "live_ai_note", None) is not None else ()
 
     def item_link(self, item):
         return item.get_full_url(request=self.request)

@@ -15,7 +15,7 @@ from wagtail.images.api.fields import ImageRenditionField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from cimaise.ai.transparency import gate
+from cimaise.ai.transparency import gate, public
 from cimaise.pages.blocks import BodyBlock
 
 ARTICLES_PER_PAGE = 12
@@ -32,7 +32,7 @@ class ContentPage(Page):
 
     search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("body")]
     content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
-    api_fields = [APIField("intro"), APIField("body")]
+    api_fields = [APIField("intro"), APIField("body"), APIField("ai_disclosure")]
 
     class Meta:
         abstract = True
@@ -40,6 +40,12 @@ class ContentPage(Page):
     @property
     def summary(self):
         return self.intro or self.search_description
+
+    @property
+    def ai_disclosure(self):
+        """The public disclosure of AI use, as the API gives it (None: no live approved note)."""
+        found = public.disclosure(self)
+        return found.as_api() if found else None
 
     def publish(self, revision, *args, **kwargs):
         """Wagtail's publish, scheduling included, behind the AI transparency gate (DESIGN.md, invariant 3)."""
