@@ -8,3 +8,4 @@ from cimaise.ai import assistant_hooks  # noqa: F401
 from cimaise.ai import history_hooks  # noqa: F401
 from cimaise.ai import lab_hooks  # noqa: F401
 from cimaise.ai.transparency import log_actions  # noqa: F401
+from cimaise.ai.transparency import export_hooks  # noqa: F401
