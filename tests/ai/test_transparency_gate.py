@@ -106,14 +106,24 @@ def test_the_same_text_in_a_later_revision_keeps_its_approval(ai_article):
     ai_article["page"].save_revision(user=ai_article["author"]).publish()  # e.g. the editor's publish button
 
 
-def test_editing_the_wording_after_approval_withdraws_it(ai_article):
+def test_new_wording_after_approval_needs_approval_and_the_approved_note_stays_public(ai_article, staff):
     note = _note(ai_article["page"])
     services.approve(note, ai_article["author"], checks=CHECKS)
+    ai_article["revision"].publish()
     note.refresh_from_db()
-    services.update_wording(note, ai_article["author"], short_fr=note.short_fr + " Merci.", full_fr=note.full_fr,
-                            short_en=note.short_en, full_en=note.full_en)
+    assert note.live
+
+    new = services.update_wording(note, ai_article["author"], short_fr=note.short_fr + " Merci.",
+                                  full_fr=note.full_fr, short_en=note.short_en, full_en=note.full_en)
+    assert new.pk != note.pk and new.status == MethodologyNote.Status.DRAFT and new.approved_at is None
+    assert _note(ai_article["page"]).pk == new.pk  # the one to approve now
+    assert services.live_note(ai_article["page"]).pk == note.pk  # readers still see the approved wording
+
+    services.approve(new, staff["community"], checks=["tone"])
     note.refresh_from_db()
-    assert note.status == MethodologyNote.Status.DRAFT and note.approved_at is None
+    live = services.live_note(ai_article["page"])
+    assert live.pk == new.pk and live.short_fr.endswith("Merci.") and live.approved_by_label == "Marc Petit"
+    assert note.status == MethodologyNote.Status.SUPERSEDED and not note.live
 
 
 def test_the_wording_must_keep_the_share_and_the_model(ai_article):

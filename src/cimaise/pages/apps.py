@@ -13,10 +13,12 @@ class PagesConfig(AppConfig):
         from wagtail.models import Page, Site
         from wagtail.signals import page_published, page_unpublished, post_page_move
 
+        from cimaise.ai.transparency.events import disclosure_changed
         from cimaise.institution.models import InstitutionProfile
         from cimaise.pages import chrome
 
-        for signal in (page_published, page_unpublished, post_page_move):
+        # disclosure_changed: the "How we used AI" box of a live page changed (approved after publication).
+        for signal in (page_published, page_unpublished, post_page_move, disclosure_changed):
             signal.connect(chrome.invalidate, dispatch_uid=f"cimaise_chrome_{signal}")
         # Cached pages embed image renditions: a new focal point or a deleted image replaces them.
         for model in (InstitutionProfile, Site, get_image_model()):

@@ -30,7 +30,7 @@ class PublicationBlocked(PermissionDenied):
 def page_refusal(page, revision=None):
     """Why ``page`` (the object about to be published) may not go out, or '' when it may."""
     note = services.refresh_page(page, revision)
-    if note is None or note.status == MethodologyNote.Status.APPROVED:
+    if note is None or services.approved_note_for(page, note.fingerprint) is not None:
         return ""
     if note.status == MethodologyNote.Status.SECOND_REVIEW:
         return _("“%(title)s” was written with AI: its methodology note is approved but waits for a second "

@@ -26,7 +26,7 @@ from wagtail.log_actions import log
 from wagtail.models import Page
 
 from cimaise.ai.models import AIInteraction, MethodologyNote, ProvenanceRecord
-from cimaise.ai.transparency import content, drafting, facts
+from cimaise.ai.transparency import content, drafting, events, facts
 
 NOTE_APPROVED = "cimaise.ai.note_approved"
 NOTE_SECOND_REVIEW = "cimaise.ai.note_second_review"
@@ -143,27 +143,28 @@ def _check_wording(note, values):
 
 
 def update_wording(note, user, **values):
-    """Save the author's wording (short_fr, full_fr, short_en, full_en). A new wording needs a new approval."""
+    """Save the author's wording (short_fr, full_fr, short_en, full_en); returns the note that holds it.
+
+    A new wording needs a new approval. An approved note is not changed: the
+    new wording goes into a new draft for the same text, and the approved note
+    stays what the public sees until the new one is approved.
+    """
     wording = {k: (values.get(k) or "").strip() for k in ("short_fr", "full_fr", "short_en", "full_en")}
     if note.status == MethodologyNote.Status.SUPERSEDED:
         raise ValidationError(_("The text changed since this note was drafted: use the newer note."))
     _check_wording(note, wording)
     if all(getattr(note, k) == v for k, v in wording.items()):
         return note
+    if note.approved_at:
+        note = MethodologyNote(
+            content_type_id=note.content_type_id, object_id=note.object_id, title=note.title,
+            revision_id=note.revision_id, fingerprint=note.fingerprint, facts=note.facts, share=note.share,
+            drafted=note.drafted, checks=note.checks, responsible=note.responsible,
+        )
     for key, value in wording.items():
         setattr(note, key, value)
-    if note.approved_at:
-        _clear_approval(note)
     note.save()
     return note
-
-
-def _clear_approval(note):
-    note.status = MethodologyNote.Status.DRAFT
-    note.approved_by = note.second_reviewer = None
-    note.approved_by_label = note.second_reviewer_label = ""
-    note.approved_at = note.second_reviewed_at = note.approved_revision = None
-    note.live = False
 
 
 def requires_second_reviewer(site):
@@ -193,6 +194,8 @@ def approve(note, user, *, checks, responsible="", site=None, page=None):
     second = requires_second_reviewer(site)
     note.status = MethodologyNote.Status.SECOND_REVIEW if second else MethodologyNote.Status.APPROVED
     note.save()
+    if not second:
+        _approved(note)
     if page is not None:
         log(page, NOTE_APPROVED, user=user, revision=note.revision, data={"note": note.pk, "share": note.share})
     return note
@@ -211,9 +214,30 @@ def second_review(note, user, page=None):
     note.second_reviewed_at = timezone.now()
     note.status = MethodologyNote.Status.APPROVED
     note.save()
+    _approved(note)
     if page is not None:
         log(page, NOTE_SECOND_REVIEW, user=user, revision=note.revision, data={"note": note.pk})
     return note
+
+
+def _approved(note):
+    """Once a note is approved: older notes of the same text step aside, and if that text is live, it shows."""
+    older = notes_of_key(note.content_type_id, note.object_id).filter(fingerprint=note.fingerprint).exclude(pk=note.pk)
+    older.filter(status__in=[*ACTIVE, MethodologyNote.Status.APPROVED]).update(status=MethodologyNote.Status.SUPERSEDED)
+    if note.content_type_id == ContentType.objects.get_for_model(Page).pk:
+        page = Page.objects.filter(pk=note.object_id, live=True).first()
+        if page is not None:
+            sync_live(page)
+
+
+def notes_of_key(content_type_id, object_id):
+    return MethodologyNote.objects.filter(content_type_id=content_type_id, object_id=object_id)
+
+
+def approved_note_for(obj, fingerprint):
+    """The latest approved note of ``obj`` for the text with this fingerprint, or None."""
+    return (notes_of(obj).filter(fingerprint=fingerprint, status=MethodologyNote.Status.APPROVED)
+            .order_by("-approved_at").first())
 
 
 def sync_live(page):
@@ -223,12 +247,14 @@ def sync_live(page):
         return None
     live = None
     if page.live:
-        fingerprint = content.fingerprint(content.page_texts(page.specific))
-        live = notes.filter(fingerprint=fingerprint, status=MethodologyNote.Status.APPROVED).first()
-    notes.exclude(pk=getattr(live, "pk", None)).filter(live=True).update(live=False)
+        live = approved_note_for(page, content.fingerprint(content.page_texts(page.specific)))
+    changed = notes.exclude(pk=getattr(live, "pk", None)).filter(live=True).update(live=False)
     if live is not None and not live.live:
-        MethodologyNote.objects.filter(pk=live.pk).update(live=True)
+        changed += MethodologyNote.objects.filter(pk=live.pk).update(live=True)
         live.live = True
+    if changed:
+        # The public disclosure changed: cached pages must follow (the pages app listens).
+        events.disclosure_changed.send(sender=MethodologyNote, page=page)
     return live
 
 
