@@ -198,6 +198,27 @@ CIMAISE_AI = {
     "MAX_INPUT_CHARS": env.int("AI_MAX_INPUT_CHARS", 60000, 1000),
 }
 
+# Images declared as made with AI get IPTC metadata in their file and, when a signing certificate
+# chain and its private key (PEM files) are set, C2PA Content Credentials signed with them.
+_c2pa_cert_chain = env.str("CIMAISE_C2PA_CERT_CHAIN", "")
+_c2pa_private_key = env.str("CIMAISE_C2PA_PRIVATE_KEY", "")
+if bool(_c2pa_cert_chain) != bool(_c2pa_private_key):
+    raise ConfigError("CIMAISE_C2PA_CERT_CHAIN and CIMAISE_C2PA_PRIVATE_KEY go together: set both or neither")
+for _name, _path in (("CIMAISE_C2PA_CERT_CHAIN", _c2pa_cert_chain), ("CIMAISE_C2PA_PRIVATE_KEY", _c2pa_private_key)):
+    if _path and not Path(_path).is_file():
+        raise ConfigError(f"{_name}={_path!r} is not a file: give the path of a PEM file")
+_c2pa_algorithm = env.str("CIMAISE_C2PA_ALGORITHM", "es256").lower()
+if _c2pa_algorithm not in ("es256", "es384", "es512", "ps256", "ps384", "ps512", "ed25519"):
+    raise ConfigError(f"CIMAISE_C2PA_ALGORITHM={_c2pa_algorithm!r} is not supported: "
+                      "use es256, es384, es512, ps256, ps384, ps512 or ed25519")
+CIMAISE_C2PA = {
+    "CERT_CHAIN": _c2pa_cert_chain,
+    "PRIVATE_KEY": _c2pa_private_key,
+    "ALGORITHM": _c2pa_algorithm,
+    # An RFC 3161 timestamp authority; none by default (signing then needs no network).
+    "TSA_URL": env.url("CIMAISE_C2PA_TSA_URL", ("http", "https"), ""),
+}
+
 # --- authentication -----------------------------------------------------------
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -333,6 +354,8 @@ LOGGING = {
 WAGTAIL_SITE_NAME = env.str("SITE_NAME", "Cimaise")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp", "avif"]
+# The image forms gain the "Made with AI?" declaration (cimaise.ai.images).
+WAGTAILIMAGES_IMAGE_FORM_BASE = "cimaise.ai.images.forms.AIImageForm"
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "xlsx", "ods", "pptx", "odp", "csv", "txt", "epub", "mp3", "zip"]
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
 WAGTAIL_ENABLE_UPDATE_CHECK = False
