@@ -43,6 +43,7 @@ EXPECTED = {
     "manage users": [Y, N, N, N, N],
     "write with the AI assistant and the creative lab": [Y, Y, Y, Y, N],
     "read the AI history": [Y, Y, Y, Y, N],
+    "see the AI oversight dashboard": [Y, Y, N, N, N],
     "choose the AI model": [Y, N, N, N, N],
 }
 MATRIX = {cap: dict(zip(COLUMNS, allowed, strict=True)) for cap, allowed in EXPECTED.items()}
@@ -141,6 +142,8 @@ def capability_checks(site_pages, media):
         "write with the AI assistant and the creative lab": lambda u, c: both(
             u.has_perm("ai.use_ai_assistant"), c, "/admin/ai/lab/"),
         "read the AI history": lambda u, c: both(u.has_perm("ai.view_aiinteraction"), c, "/admin/ai/history/"),
+        "see the AI oversight dashboard": lambda u, c: both(
+            u.has_perm("ai.view_ai_dashboard"), c, "/admin/ai/oversight/"),
         "choose the AI model": lambda u, c: both(
             u.has_perm("ai.change_aimodelsettings"), c, f"/admin/settings/ai/aimodelsettings/{site.pk}/"),
     }

@@ -18,7 +18,8 @@ at import time::
   loaded yet when hooks modules are imported);
 - ``permission`` is a Django permission ("app_label.codename"), or a callable
   ``user -> bool``; the entry is shown only to those who have it;
-- ``order``: the AI history uses 900, so that it comes last.
+- ``order``: the AI history uses 900, so that it comes last; the AI oversight
+  dashboard (below) 800.
 
 Items are read on every request, so the order of the imports does not
 matter. For changes that depend on the request (hiding or relabelling an entry),
@@ -29,6 +30,7 @@ register a ``construct_ai_menu`` hook, as Wagtail's ``construct_main_menu``::
 """
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.menu import Menu, MenuItem
 from wagtail.admin.ui.sidebar import LinkMenuItem as LinkMenuItemComponent
 
@@ -70,3 +72,10 @@ class AIMenu(Menu):
 
 
 ai_menu = AIMenu()
+
+
+# The Direction's AI oversight dashboard (cimaise.ai.transparency.dashboard_hooks registers its URL).
+AI_MENU_ITEMS.append(AIMenuItem(
+    _("AI oversight"), "ai_oversight:dashboard", permission="ai.view_ai_dashboard", name="ai-oversight",
+    icon_name="glasses", order=800,
+))

@@ -8,4 +8,5 @@ from cimaise.ai import assistant_hooks  # noqa: F401
 from cimaise.ai import history_hooks  # noqa: F401
 from cimaise.ai import lab_hooks  # noqa: F401
 from cimaise.ai.transparency import log_actions  # noqa: F401
+from cimaise.ai.transparency import dashboard_hooks  # noqa: F401
 from cimaise.ai.transparency import export_hooks  # noqa: F401
