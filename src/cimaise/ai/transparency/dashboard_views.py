@@ -114,9 +114,9 @@ CSV_TABLES = {
 }
 
 
-def _bars(rows, scale=None):
+def _bars(rows):
     """Add each row's bar lengths (percent of the largest number of calls) for the charts."""
-    scale = scale or max([row["calls"] for row in rows] + [1])
+    scale = max([row["calls"] for row in rows] + [1])
     for row in rows:
         row["answered_pct"] = round(100 * row["answered"] / scale, 1)
         row["calls_pct"] = round(100 * row["calls"] / scale, 1)
