@@ -505,3 +505,26 @@ def test_the_image_object_carries_the_iptc_type_and_the_credit(declared):
         "creditText": "Image generated with AI — tool: Firefly Image 3",
     }
     json.dumps(data)  # ready for the page's JSON-LD
+
+
+def test_the_article_labels_its_ai_image_for_readers_and_machines(manager, site_pages, django_capture_on_commit_callbacks):
+    """The main image of a live article, declared later as generated: the page shows the label, JSON-LD the type."""
+    import json
+
+    from bs4 import BeautifulSoup
+    from wagtail.images import get_image_model
+
+    with django_capture_on_commit_callbacks(execute=True):
+        add_image(manager, picture("PNG"), "affiche.png", source="trainedAlgorithmicMedia",
+                  tool="Firefly Image 3")
+    image = get_image_model().objects.get(title="Affiche")
+    article = site_pages["article"].specific
+    article.image, article.image_alt = image, "Une affiche"
+    article.save_revision().publish()
+
+    soup = BeautifulSoup(manager.get(article.url).content, "html.parser")
+    label = soup.select_one("figure.main-image .ai-image-label")
+    assert label is not None and "Firefly Image 3" in label.get_text()
+    data = json.loads(soup.select_one('script[type="application/ld+json"]').string)
+    assert data["image"]["@type"] == "ImageObject"
+    assert data["image"]["digitalSourceType"] == "http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia"

@@ -107,7 +107,7 @@ def test_disclosure_of_the_published_article(published):
     assert "Claire Martin" in found.review and found.approved_by_label == "Claire Martin"
     assert found.approved_at == note.approved_at
     assert 0.5 < found.share < 0.9 and found.share == note.share
-    assert found.percent.replace("\u202f", " ").replace(" ", "") == f"{round(note.share * 100)}%"
+    assert found.percent.replace("\u202f", "").replace("\xa0", "").replace(" ", "") == f"{round(note.share * 100)}%"
     assert found.digital_source_type == "compositeWithTrainedAlgorithmicMedia"
     assert found.digital_source_type_uri == COMPOSITE
     assert [m.name for m in found.models] == ["cimaise-fake"]

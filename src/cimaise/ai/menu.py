@@ -73,9 +73,3 @@ class AIMenu(Menu):
 
 ai_menu = AIMenu()
 
-
-# The Direction's AI oversight dashboard (cimaise.ai.transparency.dashboard_hooks registers its URL).
-AI_MENU_ITEMS.append(AIMenuItem(
-    _("AI oversight"), "ai_oversight:dashboard", permission="ai.view_ai_dashboard", name="ai-oversight",
-    icon_name="glasses", order=800,
-))

@@ -1,5 +1,6 @@
 """schema.org data about the institution and its pages, as JSON-LD."""
 
+from cimaise.ai.images.public import image_object_json_ld
 from cimaise.ai.transparency import public
 from cimaise.institution.models import InstitutionProfile
 
@@ -42,7 +43,9 @@ def for_page(page, request, chrome):
             data["dateModified"] = page.last_published_at.isoformat()
         if page.image:
             rendition = page.image.get_rendition("fill-1200x675")
-            data["image"] = request.build_absolute_uri(rendition.url) if request else rendition.url
+            image_url = request.build_absolute_uri(rendition.url) if request else rendition.url
+            # An image declared as made with AI is an ImageObject with its IPTC digital source type.
+            data["image"] = image_object_json_ld(page.image, image_url, language=data["inLanguage"])
     if page.specific_class.__name__ == "HomePage":
         # The home page describes the institution, not a creative work: its AI note stays on the page itself.
         return {"@context": "https://schema.org", **organization(profile, url)}

@@ -10,7 +10,13 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.widgets import Button
 
+from cimaise.ai.menu import AI_MENU_ITEMS, AIMenuItem
 from cimaise.ai.transparency import export_views
+
+AI_MENU_ITEMS.append(AIMenuItem(
+    _("Export a text with its AI note"), "ai_exports:text", permission="ai.use_ai_assistant", name="ai-text-export",
+    icon_name="download", order=300,
+))
 
 urlpatterns = [
     path("text/", export_views.TextExportView.as_view(), name="text"),
