@@ -10,3 +10,4 @@ from cimaise.ai import lab_hooks  # noqa: F401
 from cimaise.ai.transparency import log_actions  # noqa: F401
 from cimaise.ai.transparency import dashboard_hooks  # noqa: F401
 from cimaise.ai.transparency import export_hooks  # noqa: F401
+from cimaise.ai.transparency import admin_hooks  # noqa: F401
