@@ -53,9 +53,8 @@ def director(django_user_model):
 
 @pytest.fixture
 def refusal_middleware(settings):
-    """The middleware that settings.py is to list (see admin_middleware's docstring)."""
-    if MIDDLEWARE not in settings.MIDDLEWARE:
-        settings.MIDDLEWARE = [*settings.MIDDLEWARE, MIDDLEWARE]
+    """The middleware that turns a refusal during a workflow approval into a message (see admin_middleware)."""
+    assert MIDDLEWARE in settings.MIDDLEWARE
     return settings
 
 
@@ -496,15 +495,13 @@ def _submit_to_workflow(page, user):
 
 
 def _approve_in_editor(client, page):
-    """The editor's "Approve" (the workflow's last task), the form posted unchanged.
+    """The editor's "Approve" (the workflow's last task), the form posted unchanged: the approval publishes.
 
-    ``initial-date``: the article's date has a callable default, so Django's form expects its initial value in a
-    hidden input that Wagtail's panels do not draw; without it every post counts as a change, and with
-    WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT a change restarts the task on the new revision instead of
-    publishing. The page is unchanged here: the approval is what publishes.
+    (The article's date has a callable default; ArticlePageForm keeps it from counting every post as a change,
+    which would restart the task on a new revision instead of publishing.)
     """
     data = editor_form(client, page)
-    data.update({"initial-date": data["date"], "action-workflow-action": "true", "workflow-action-name": "approve"})
+    data.update({"action-workflow-action": "true", "workflow-action-name": "approve"})
     return client.post(edit_url(page), data)
 
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
+from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
 from wagtail.api import APIField
 from wagtail.fields import StreamField
@@ -90,8 +91,19 @@ class ArticleIndexPage(ContentPage):
         return context
 
 
+class ArticlePageForm(WagtailAdminPageForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A callable default makes Django expect the initial value in a hidden input that Wagtail's panels never
+        # draw: every post would count as a change, and an unchanged article sent back for approval would restart
+        # its workflow task instead of being approved.
+        self.fields["date"].show_hidden_initial = False
+
+
 class ArticlePage(ContentPage):
     """A news item or story."""
+
+    base_form_class = ArticlePageForm
 
     date = models.DateField(_("date"), default=timezone.localdate)
     image = models.ForeignKey(
