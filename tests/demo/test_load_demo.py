@@ -122,7 +122,7 @@ class TestTheLoadedDemo:
             draft.latest_revision.publish()
         assert not ArticlePage.objects.get(pk=draft.pk).live
 
-    def test_the_assisted_article_is_live_with_its_approved_note(self, demo):
+    def test_the_assisted_article_is_live_with_its_approved_note(self, demo, client):
         from cimaise.ai.transparency import services
 
         article = ArticlePage.objects.get(slug="parcours-audiodescription-langue-des-signes")
@@ -130,6 +130,9 @@ class TestTheLoadedDemo:
         assert article.live and note.approved and note.approved_by_label == "Anne Lefébure"
         assert 0.05 < note.share < 0.3  # one edited paragraph of a long article; the brief's words stay the team's
         assert note.facts["outcomes"] == {"inserted": 1, "discarded": 1}
+        html = client.get(article.url).content.decode()
+        assert "Comment nous avons utilisé l'IA" in html and "Anne Lefébure" in html
+        assert "SmolLM2-135M-Instruct" in html
 
     def test_every_image_has_an_alternative_text(self, demo):
         assert get_image_model().objects.count() >= 8
