@@ -554,3 +554,48 @@ def test_the_workflow_dialog_and_the_dashboard_approval_go_back_to_the_editor(ma
     assert task_state.status == TaskState.STATUS_IN_PROGRESS
     assert not has_ai_text(live(page))
     assert blocked_entries(page).count() == 2
+
+
+def test_a_page_created_with_the_assistant_and_published_at_once_is_refused(manager, site_pages, staff,
+                                                                             record_entry):
+    """The assistant's entries of a page being created have no page yet: the gate links them before it looks."""
+    from cimaise.ai import ledger
+
+    index = site_pages["index"]
+    answer = record_entry(action="draft", user=staff["content"], input_text="Une salle neuve.", output=AI_PARAGRAPH,
+                          field_name="intro")
+    ledger.add_outcome(answer, "inserted", user=staff["content"], field_name="intro", text=AI_PARAGRAPH)
+    url = reverse("wagtailadmin_pages:add", args=["pages", "articlepage", index.pk])
+    data = querydict_from_html(manager.get(url).content.decode(), form_id="page-edit-form")
+    data.update({"title": "Une nouvelle salle", "slug": "nouvelle-salle", "intro": AI_PARAGRAPH[:590],
+                 "body-count": "0", "action-publish": "action-publish", "cimaise_ai_applied": str(answer.pk)})
+    manager.post(url, data)
+    created = Page.objects.get(slug="nouvelle-salle")
+    assert not created.live
+    note = services.current_note(created)
+    assert note is not None and note.facts["entries"] == [str(answer.pk)] and note.share > 0.9
+
+
+def test_the_admin_api_cannot_publish_without_an_approved_note(manager, ai_article):
+    """Wagtail's admin API publish action calls Wagtail's action directly: the page's save is the last guard."""
+    page = ai_article["page"]
+    response = manager.post(f"/admin/api/main/pages/{page.pk}/action/publish/", content_type="application/json",
+                            data="{}")
+    assert response.status_code == 403
+    assert AI_PARAGRAPH not in str(Page.objects.get(pk=page.pk).specific.body.raw_data)
+
+
+def test_copying_an_ai_page_in_the_admin_makes_a_draft_with_its_own_note(manager, ai_article, site_pages):
+    page = ai_article["page"]
+    services.approve(services.current_note(page), ai_article["author"], checks=["facts"])
+    ai_article["revision"].publish()
+    response = manager.post(f"/admin/pages/{page.pk}/copy/", {
+        "new_title": "Copie", "new_slug": "copie", "new_parent_page": str(site_pages["index"].pk),
+        "publish_copies": "on",
+    })
+    assert response.status_code == 302
+    copy = Page.objects.get(slug="copie")
+    assert not copy.live  # "publish copies" is refused for a text written with AI
+    note = services.current_note(copy)
+    assert note is not None and note.status == MethodologyNote.Status.DRAFT and note.share > 0.3
+    assert note.facts["outcomes"].get("copied") == 1

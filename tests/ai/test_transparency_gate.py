@@ -215,3 +215,86 @@ def test_a_model_may_polish_the_wording_but_not_the_facts(ai_article, fake_llm):
     assert "full_en" in error.value.message_dict
     note.refresh_from_db()
     assert note.full_en == note.drafted["full_en"]
+
+
+def test_an_autosaved_revision_is_measured_again(ai_article):
+    """Wagtail's autosave overwrites the latest revision: its record and note follow the new text."""
+    page = ai_article["page"]
+    page.title = "Un titre changé par l'autosauvegarde"
+    revision = page.save_revision(user=ai_article["author"], overwrite_revision=ai_article["revision"])
+    assert revision.pk == ai_article["revision"].pk
+    record = ProvenanceRecord.objects.get(revision=revision)
+    note = _note(page)
+    assert record.fingerprint == note.fingerprint and note.title == "Un titre changé par l'autosauvegarde"
+
+
+def test_saving_the_wording_from_a_stale_form_never_undoes_an_approval(ai_article, staff):
+    stale = _note(ai_article["page"])
+    services.approve(stale, staff["community"], checks=CHECKS)  # meanwhile, in another tab
+    saved = services.update_wording(stale, ai_article["author"], short_fr=stale.short_fr + " Merci.",
+                                    full_fr=stale.full_fr, short_en=stale.short_en, full_en=stale.full_en)
+    stale.refresh_from_db()
+    assert stale.status == MethodologyNote.Status.APPROVED and stale.approved_by_label == "Marc Petit"
+    assert saved.pk != stale.pk and saved.status == MethodologyNote.Status.DRAFT
+
+
+def test_public_names_are_full_names_and_prompts_lose_email_addresses(site_pages, record_entry, django_user_model):
+    from cimaise.ai import ledger
+
+    nameless = django_user_model.objects.create_user("jeanne.dupont@musee.example", password="not-used-1234")
+    article = site_pages["article"]
+    entry = record_entry(action="expand", user=nameless, page=article, output=AI_PARAGRAPH,
+                         input_text="Écrire à jeanne.dupont@musee.example ou au 01 23 45 67 89 pour les vernis.")
+    ledger.add_outcome(entry, "inserted", user=nameless, page=article, text=AI_PARAGRAPH)
+    page = article.specific
+    page.intro = AI_PARAGRAPH
+    page.save_revision(user=nameless)
+    note = _note(article)
+    services.approve(note, nameless, checks=CHECKS)
+    note.refresh_from_db()
+    public = " ".join([note.short_fr, note.full_fr, note.short_en, note.full_en, note.approved_by_label,
+                       str(note.facts)])
+    assert "musee.example" not in public and "45 67" not in public
+    assert note.approved_by_label in ("un membre du personnel", "a member of staff")
+
+
+def test_dates_in_the_note_are_the_institutions(ai_article, settings):
+    from cimaise.ai.transparency import drafting
+
+    settings.TIME_ZONE = "Europe/Paris"
+    late = datetime.datetime(2026, 3, 9, 23, 30, tzinfo=datetime.UTC)  # 10 March in Paris
+    facts = {**_note(ai_article["page"]).facts, "first_at": late.isoformat(), "last_at": late.isoformat()}
+    short, full = drafting.draft(facts, "en")
+    assert "10 March 2026" in full and "9 March" not in full
+
+
+def test_erasing_a_person_removes_their_name_from_the_notes(ai_article, staff):
+    note = _note(ai_article["page"])
+    services.approve(note, ai_article["author"], checks=CHECKS)
+    ai_article["author"].delete()
+    note.refresh_from_db()
+    shown = " ".join([note.approved_by_label, note.full_fr, note.full_en, note.responsible, str(note.facts)])
+    assert "Claire Martin" not in shown and note.approved
+
+
+def test_the_second_reviewer_policy_holds_without_a_site_given(ai_article):
+    profile = InstitutionProfile.for_site(ai_article["page"].get_site())
+    profile.ai_requires_second_reviewer = True
+    profile.save()
+    note = services.approve(_note(ai_article["page"]), ai_article["author"], checks=CHECKS)
+    assert note.status == MethodologyNote.Status.SECOND_REVIEW
+
+
+def test_a_translation_of_an_ai_page_carries_its_entries_and_needs_its_own_note(ai_article, locales):
+    from wagtail.models import Locale
+
+    services.approve(_note(ai_article["page"]), ai_article["author"], checks=CHECKS)
+    ai_article["revision"].publish()
+    source = Page.objects.get(pk=ai_article["page"].pk).specific
+    german = Locale.objects.create(language_code="de")
+    copy = source.copy_for_translation(german, copy_parents=True)
+    assert not copy.live
+    note = services.current_note(copy)
+    assert note.status == MethodologyNote.Status.DRAFT and note.facts["entries"] == [str(ai_article["interaction"].pk)]
+    with pytest.raises(gate.PublicationBlocked):
+        copy.save_revision().publish()

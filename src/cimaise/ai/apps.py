@@ -9,7 +9,7 @@ class AIConfig(AppConfig):
 
     def ready(self):
         from django.contrib.auth import get_user_model
-        from django.db.models.signals import post_save, pre_delete
+        from django.db.models.signals import post_save, pre_delete, pre_save
         from wagtail.models import Revision
         from wagtail.signals import page_published, page_unpublished
 
@@ -20,10 +20,13 @@ class AIConfig(AppConfig):
         # Deleting an account erases the person from the ledger; the facts about the content stay.
         pre_delete.connect(ledger.anonymise_deleted_user, sender=get_user_model(),
                            dispatch_uid="cimaise_ai_anonymise_deleted_user")
+        pre_delete.connect(signals.anonymise_deleted_user, sender=get_user_model(),
+                           dispatch_uid="cimaise_ai_anonymise_deleted_user_notes")
 
         # Each saved revision of a page written with AI is measured and gets a drafted methodology note; the
         # note of the live text is the one the public sees (docs/ai-transparency.md).
         post_save.connect(signals.revision_saved, sender=Revision, dispatch_uid="cimaise_ai_revision_saved")
+        pre_save.connect(signals.page_pre_save, dispatch_uid="cimaise_ai_page_pre_save")
         page_published.connect(signals.page_went_live, dispatch_uid="cimaise_ai_page_published")
         page_unpublished.connect(signals.page_went_live, dispatch_uid="cimaise_ai_page_unpublished")
 

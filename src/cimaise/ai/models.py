@@ -190,6 +190,7 @@ class AIOutcome(AppendOnlyModel):
         DISCARDED = "discarded", _("discarded")
         KEPT = "kept", _("kept as an idea")
         DRAFTED = "drafted", _("turned into a page draft")
+        COPIED = "copied", _("copied into another page (a copy or a translation)")
 
     interaction = models.ForeignKey(AIInteraction, on_delete=models.PROTECT, related_name="outcomes")
     kind = models.CharField(_("outcome"), max_length=16, choices=Kind.choices)

@@ -17,6 +17,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from cimaise.ai.transparency import gate, public
+from cimaise.ai.transparency import services as transparency
 from cimaise.pages.blocks import BodyBlock
 
 ARTICLES_PER_PAGE = 12
@@ -47,6 +48,15 @@ class ContentPage(Page):
         """The public disclosure of AI use, as the API gives it (None: no live approved note)."""
         found = public.disclosure(self)
         return found.as_api() if found else None
+
+    def copy(self, *args, keep_live=True, user=None, **kwargs):
+        """Wagtail's copy (and so copy_for_translation). A copy of a page written with AI is a draft: its text
+        needs its own approved methodology note before it goes live."""
+        with_ai = transparency.has_ai_entries(self.pk)
+        copy = super().copy(*args, keep_live=keep_live and not with_ai, user=user, **kwargs)
+        if with_ai:
+            transparency.link_copy(self, copy, user)
+        return copy
 
     def publish(self, revision, *args, **kwargs):
         """Wagtail's publish, scheduling included, behind the AI transparency gate (DESIGN.md, invariant 3)."""

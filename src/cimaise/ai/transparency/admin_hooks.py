@@ -116,11 +116,35 @@ def page_header_ai_note_button(page, user, view_name=None, next_url=None):
 
 @hooks.register("before_publish_page")
 def refuse_publication_without_approved_note(request, page):
-    """Publish and schedule from the editor only with an approved note for this very text."""
+    """Publish and schedule from the editor only with an approved note for this very text.
+
+    In the create view, the assistant's entries of a new page are linked to it only after publication
+    (``after_create_page``): link them first, or the gate would see a page without AI.
+    """
+    from cimaise.ai import assistant_hooks
+
+    assistant_hooks._record_edits(request, page)
     revision = page.latest_revision
-    reason = gate.page_refusal(page, revision)
+    reason = gate.page_refusal(revision.as_object() if revision else page, revision)
     if reason:
+        if page.live and page.live_revision_id is None:
+            # The create view saves a new page live before this hook: take it off line, a draft.
+            page.unpublish(user=request.user, log_action=False)
         return refuse_publication(request, page, reason, revision)
+    return None
+
+
+@hooks.register("after_copy_page")
+def copies_of_ai_pages_start_as_drafts(request, page, new_page):
+    """The admin's copy calls Wagtail's action directly (not Page.copy): link the AI entries to the copy, and
+    take a copy of a page written with AI off line ("publish copies"): its text needs its own approved note."""
+    if not services.has_ai_entries(page.pk):
+        return None
+    services.link_copy(page, new_page, request.user)
+    if new_page.live:
+        new_page.unpublish(user=request.user)
+        messages.warning(request, _("“%(title)s” was written with AI: its copy is a draft until its methodology note "
+                                    "is approved.") % {"title": page.title})
     return None
 
 

@@ -10,7 +10,7 @@ editable wording: ``review_statement`` writes it from the approval record.
 
 import datetime
 
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -57,7 +57,8 @@ def digital_source_type(share):
 
 
 def _date(iso):
-    return date_format(datetime.datetime.fromisoformat(iso), "j F Y") if iso else ""
+    # In the institution's time zone, as the ledger shows it (a late call in UTC is already the next day in Paris).
+    return date_format(timezone.localtime(datetime.datetime.fromisoformat(iso)), "j F Y") if iso else ""
 
 
 def _list(items):
@@ -144,6 +145,8 @@ OUTCOME_PHRASES = {
     "kept": lambda n: ngettext("%(count)s idea kept", "%(count)s ideas kept", n),
     "drafted": lambda n: ngettext("%(count)s idea turned into this draft", "%(count)s ideas turned into this draft",
                                   n),
+    "copied": lambda n: ngettext("%(count)s answer came with a copied or translated page",
+                                 "%(count)s answers came with a copied or translated page", n),
 }
 
 
@@ -192,11 +195,12 @@ def review_statement(note, language):
     with translation.override(language):
         checks = _list([str(CHECK_LABELS.get(c, c)) for c in note.checks])
         sentence = _("Human review: approved by %(person)s on %(date)s") % {
-            "person": note.approved_by_label, "date": date_format(note.approved_at, "j F Y")}
+            "person": note.approved_by_label, "date": date_format(timezone.localtime(note.approved_at), "j F Y")}
         sentence += (_(", who checked: %(checks)s.") % {"checks": checks}) if checks else "."
         if note.second_reviewed_at:
             sentence += " " + _("Second review by %(person)s on %(date)s.") % {
-                "person": note.second_reviewer_label, "date": date_format(note.second_reviewed_at, "j F Y")}
+                "person": note.second_reviewer_label,
+                "date": date_format(timezone.localtime(note.second_reviewed_at), "j F Y")}
         if note.responsible:
             sentence += " " + _("Editorial responsibility: %(who)s.") % {"who": note.responsible}
         return sentence

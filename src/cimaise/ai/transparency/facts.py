@@ -12,6 +12,7 @@ Only answered calls count: a failed, refused, cancelled or empty call gave no
 text to use; they are counted apart, for the full list.
 """
 
+import re
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 
@@ -107,17 +108,23 @@ def measure(texts, interactions):
     return provenance.measure_fields(texts, [(str(i.pk), i.output) for i in used], supplied_texts(used))
 
 
+# Personal data a prompt may hold; summaries are public (DESIGN.md, invariant 5).
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+PHONE = re.compile(r"(?<!\w)\+?\d[\d .()-]{7,}\d(?!\w)")
+
+
 def _summary(text):
-    text = " ".join((text or "").split())
+    text = PHONE.sub("…", EMAIL.sub("…", " ".join((text or "").split())))
     return text if len(text) <= PROMPT_SUMMARY_CHARS else text[:PROMPT_SUMMARY_CHARS - 1].rstrip() + "…"
 
 
 def _person(interaction):
-    label = interaction.user_label
+    """The person's full name, as readers may see it; never their username (often an email address)."""
     if interaction.user_id and interaction.user:
-        return interaction.user.get_full_name() or interaction.user.get_username()
-    # "Full Name (username)" as recorded: the name alone.
-    return label.rsplit(" (", 1)[0] if label.endswith(")") else label
+        return interaction.user.get_full_name().strip()
+    # "Full Name (username)" as recorded, or the username alone: the name only.
+    label = interaction.user_label
+    return label.rsplit(" (", 1)[0] if label.endswith(")") and " (" in label else ""
 
 
 def top_field(name):

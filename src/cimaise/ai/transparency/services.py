@@ -20,7 +20,8 @@ import re
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.db.models import Q
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 from wagtail.models import Page
@@ -35,8 +36,11 @@ ACTIVE = (MethodologyNote.Status.DRAFT, MethodologyNote.Status.SECOND_REVIEW)
 
 
 def person_name(user):
-    """How a person is named in a note: their full name, else their username."""
-    return (user.get_full_name() or user.get_username()) if user is not None else ""
+    """How a person is named in a note, which readers see: their full name, never their username (often an email
+    address); without a name, "a member of staff"."""
+    if user is None:
+        return ""
+    return user.get_full_name().strip() or _("a member of staff")
 
 
 def field_labels(page):
@@ -115,6 +119,17 @@ def refresh_revision(revision):
     return refresh_page(revision.as_object(), revision)
 
 
+def link_copy(source, copy, user=None):
+    """``copy`` was copied (or translated) from ``source``, a page written with AI: it starts with the same AI
+    text, so the source's answered entries count for it too (an AIOutcome "copied" on the copy), and its text
+    gets its own note, to approve before it goes live."""
+    from cimaise.ai import ledger
+
+    for interaction in facts.answered(facts.page_interactions(source.pk)):
+        ledger.add_outcome(interaction, "copied", user=user, page=copy, field_name=interaction.field_name)
+    return current_note(copy)
+
+
 def current_note(page):
     """The note for the page's latest text (drafting it if needed), or None when the page has no AI entry."""
     revision = page.latest_revision
@@ -142,13 +157,17 @@ def _check_wording(note, values):
         raise ValidationError(errors)
 
 
+@transaction.atomic
 def update_wording(note, user, **values):
     """Save the author's wording (short_fr, full_fr, short_en, full_en); returns the note that holds it.
 
     A new wording needs a new approval. An approved note is not changed: the
     new wording goes into a new draft for the same text, and the approved note
-    stays what the public sees until the new one is approved.
+    stays what the public sees until the new one is approved. The note is read
+    again under a lock: an approval given meanwhile (another tab, another
+    person) is never overwritten.
     """
+    note = MethodologyNote.objects.select_for_update().get(pk=note.pk)
     wording = {k: (values.get(k) or "").strip() for k in ("short_fr", "full_fr", "short_en", "full_en")}
     if note.status == MethodologyNote.Status.SUPERSEDED:
         raise ValidationError(_("The text changed since this note was drafted: use the newer note."))
@@ -161,15 +180,23 @@ def update_wording(note, user, **values):
             revision_id=note.revision_id, fingerprint=note.fingerprint, facts=note.facts, share=note.share,
             drafted=note.drafted, checks=note.checks, responsible=note.responsible,
         )
+        for key, value in wording.items():
+            setattr(note, key, value)
+        note.save()
+        return note
     for key, value in wording.items():
         setattr(note, key, value)
-    note.save()
+    note.save(update_fields=[*wording, "updated_at"])
     return note
 
 
-def requires_second_reviewer(site):
+def requires_second_reviewer(site, note=None):
+    """The AI policy of ``site`` (else of the site of the note's page) asks for a second reviewer."""
     from cimaise.institution.models import InstitutionProfile
 
+    if site is None and note is not None and note.content_type_id == ContentType.objects.get_for_model(Page).pk:
+        page = Page.objects.filter(pk=note.object_id).first()
+        site = page.get_site() if page is not None else None
     return bool(site and InstitutionProfile.for_site(site).ai_requires_second_reviewer)
 
 
@@ -191,7 +218,7 @@ def approve(note, user, *, checks, responsible="", site=None, page=None):
     note.approved_by_label = person_name(user)
     note.approved_at = timezone.now()
     note.approved_revision = note.revision
-    second = requires_second_reviewer(site)
+    second = requires_second_reviewer(site, note)
     note.status = MethodologyNote.Status.SECOND_REVIEW if second else MethodologyNote.Status.APPROVED
     note.save()
     if not second:
@@ -295,3 +322,36 @@ def polish_wording(note, *, user, site, key):
         raise ValidationError({key: _("The model's wording dropped or changed recorded facts (%(facts)s), so it "
                                       "was not kept. Your wording is unchanged.") % {"facts": ", ".join(lost)}})
     return proposal
+
+
+WORDING = ("short_fr", "full_fr", "short_en", "full_en")
+
+
+def anonymise_user(user):
+    """GDPR erasure: the notes keep their facts, without the person's name (as approver, reviewer, initiator)."""
+    name = user.get_full_name().strip()
+    anonymous = _("a former member of staff")
+    changed = set()
+    for note in MethodologyNote.objects.filter(Q(approved_by=user) | Q(second_reviewer=user)):
+        if note.approved_by_id == user.pk:
+            note.approved_by, note.approved_by_label = None, anonymous
+        if note.second_reviewer_id == user.pk:
+            note.second_reviewer, note.second_reviewer_label = None, anonymous
+        note.save()
+        changed.add(note.pk)
+    if name:
+        # Erasure is rare and notes are few: read them all rather than query inside JSON (not portable).
+        for note in MethodologyNote.objects.iterator():
+            people = note.facts.get("initiated_by", [])
+            if name not in people and note.responsible != name and not any(name in getattr(note, k) for k in WORDING):
+                continue
+            note.facts = {**note.facts, "initiated_by": [anonymous if p == name else p for p in people]}
+            for key in WORDING:
+                with translation.override(key[-2:]):
+                    setattr(note, key, getattr(note, key).replace(name, _("a former member of staff")))
+            if note.responsible == name:
+                note.responsible = anonymous
+            note.save()
+            changed.add(note.pk)
+    if MethodologyNote.objects.filter(pk__in=changed, live=True).exists():
+        events.disclosure_changed.send(sender=MethodologyNote, page=None)
