@@ -27,6 +27,13 @@ class AIConfig(AppConfig):
         # note of the live text is the one the public sees (docs/ai-transparency.md).
         post_save.connect(signals.revision_saved, sender=Revision, dispatch_uid="cimaise_ai_revision_saved")
         pre_save.connect(signals.page_pre_save, dispatch_uid="cimaise_ai_page_pre_save")
+        # A workflow approved during an admin request: refused before Wagtail publishes (admin_middleware).
+        from wagtail.models import WorkflowState
+
+        from cimaise.ai.transparency.admin_middleware import check_workflow_publication
+
+        post_save.connect(check_workflow_publication, sender=WorkflowState,
+                          dispatch_uid="cimaise_ai_check_workflow_publication")
         page_published.connect(signals.page_went_live, dispatch_uid="cimaise_ai_page_published")
         page_unpublished.connect(signals.page_went_live, dispatch_uid="cimaise_ai_page_unpublished")
 

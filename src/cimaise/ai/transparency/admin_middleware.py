@@ -1,8 +1,7 @@
 """A refused publication in the admin shows its reason in the page editor, never an error page.
 
-Add to ``MIDDLEWARE`` (settings.py), after Django's MessageMiddleware::
-
-    "cimaise.ai.transparency.admin_middleware.PublicationRefusalMiddleware",
+Listed in ``MIDDLEWARE`` (settings.py) after Django's MessageMiddleware; the
+WorkflowState receiver below is connected in ``cimaise.ai.apps``.
 
 Why a middleware. The editor's Publish button is covered by a hook
 (``admin_hooks``), but approving the last task of a workflow publishes from
@@ -37,7 +36,6 @@ nothing changes: ``ContentPage.publish`` raises ``PublicationBlocked``.
 import contextlib
 import contextvars
 
-from django.db.models.signals import post_save
 from django.urls import reverse
 from django.utils import translation
 from wagtail.admin.modal_workflow import render_modal_workflow
@@ -88,8 +86,6 @@ class PublicationRefusalMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        post_save.connect(check_workflow_publication, sender=WorkflowState,
-                          dispatch_uid="cimaise_ai_check_workflow_publication")
 
     def __call__(self, request):
         if not _is_admin(request):

@@ -123,6 +123,13 @@ def _bars(rows):
     return rows
 
 
+def spreadsheet_safe(value):
+    """A cell a spreadsheet will not run as a formula: page titles and names are typed by people."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
 class DashboardView(WagtailAdminTemplateMixin, TemplateView):
     """AI use in a period, published content with AI, and notes awaiting approval; each table as CSV."""
 
@@ -162,7 +169,7 @@ class DashboardView(WagtailAdminTemplateMixin, TemplateView):
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\r\n")
         writer.writerow(header)
-        writer.writerows(cells(row) for row in self.table(table, period))
+        writer.writerows([spreadsheet_safe(cell) for cell in cells(row)] for row in self.table(table, period))
         response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = (
             f'attachment; filename="ai-oversight-{table}-{period.start:%Y-%m-%d}-{period.end:%Y-%m-%d}.csv"')

@@ -31,7 +31,6 @@ from cimaise.ai.transparency import content, drafting, events, facts
 
 NOTE_APPROVED = "cimaise.ai.note_approved"
 NOTE_SECOND_REVIEW = "cimaise.ai.note_second_review"
-NOTE_EDITED = "cimaise.ai.note_edited"
 ACTIVE = (MethodologyNote.Status.DRAFT, MethodologyNote.Status.SECOND_REVIEW)
 
 
@@ -84,6 +83,9 @@ def refresh_page(page, revision=None):
     notes = MethodologyNote.objects.select_for_update().filter(content_type=content_type, object_id=object_id)
     note = notes.filter(fingerprint=fingerprint).exclude(status=MethodologyNote.Status.SUPERSEDED).first()
     if note is not None:
+        # Back to a text that has its note (e.g. an edit undone): the drafts of other texts are stale.
+        notes.filter(status__in=ACTIVE).exclude(fingerprint=fingerprint).update(
+            status=MethodologyNote.Status.SUPERSEDED)
         if not note.approved_at and note.facts != found:
             # New calls since the draft (the text is the same): the facts follow the ledger; edited wording stays.
             wording = drafting.draft_all(found, labels)
