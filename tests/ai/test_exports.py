@@ -482,3 +482,22 @@ def test_the_text_tool_offers_only_the_persons_own_sessions(client, lab_entry, s
     response = measure(client, session=str(lab.sessions_for(staff["community"]).get().pk))
     assert html(response).select_one("[data-export-share]") is None  # not a valid choice
 
+
+
+def test_the_prompts_appendix_is_for_those_who_may_read_the_ai_history(client, approved, django_user_model):
+    """Someone who may edit the page but not read the AI history gets the note without the ledger's prompts."""
+    from django.contrib.auth.models import Group, Permission
+    from wagtail.models import GroupPagePermission
+
+    group = Group.objects.create(name="Rédaction externe")
+    group.permissions.add(Permission.objects.get(codename="access_admin"))
+    GroupPagePermission.objects.create(group=group, page=approved["page"].get_parent(),
+                                       permission=Permission.objects.get(codename="change_page"))
+    outsider = django_user_model.objects.create_user("pigiste", password="not-used-1234")
+    outsider.groups.add(group)
+    client.force_login(outsider)
+    text = export_page(client, approved["page"], "md", "en").content.decode()
+    assert "Methodology note" in text
+    assert "Développe." not in text  # the prompt sent to the model: only in the appendix
+    client.force_login(approved["author"])
+    assert "Développe." in export_page(client, approved["page"], "md", "en").content.decode()

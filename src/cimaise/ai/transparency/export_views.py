@@ -70,7 +70,9 @@ def page_export(request, page_id, fmt):
     page, refusal = _page_or_403(request, page_id)
     if refusal:
         return refusal
-    return file_response(pages.page_document(page, note_language(request, page)), fmt)
+    # The appendix quotes the ledger in full: for those who may read the AI history.
+    with_appendix = request.user.has_perm("ai.view_aiinteraction")
+    return file_response(pages.page_document(page, note_language(request, page), with_appendix), fmt)
 
 
 class PageExportView(WagtailAdminTemplateMixin, TemplateView):

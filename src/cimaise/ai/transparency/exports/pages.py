@@ -109,16 +109,18 @@ def _flag(note, language):
     return ""
 
 
-def page_note_section(note, language, field_labels=None):
-    """The note of a page as appended to its text, with the ledger entries it was drafted from."""
+def page_note_section(note, language, field_labels=None, with_appendix=True):
+    """The note of a page as appended to its text, with the ledger entries it was drafted from (the appendix,
+    for those who may read the AI history: it holds every prompt and answer in full)."""
+    entries = note.facts.get("entries", []) if with_appendix else []
     return doc.note_section(
         language=language, facts=note.facts, short=note.short(language), full=note.full(language),
         review=drafting.review_statement(note, language), flag=_flag(note, language),
-        interactions=doc.entries_in_order(note.facts.get("entries", [])), field_labels=field_labels,
+        interactions=doc.entries_in_order(entries), field_labels=field_labels,
     )
 
 
-def page_document(page, language):
+def page_document(page, language, with_appendix=True):
     """The ``Document`` of a page's latest revision, with its note in ``language`` ("fr" or "en")."""
     revision = page.latest_revision
     specific = revision.as_object() if revision else page.specific
@@ -133,6 +135,7 @@ def page_document(page, language):
     author_user = (revision.user if revision else None) or specific.owner
     return doc.Document(
         title=specific.title, author=services.person_name(author_user), language=text_language, blocks=blocks,
-        note=page_note_section(note, language, services.field_labels(specific)) if note is not None else None,
+        note=(page_note_section(note, language, services.field_labels(specific), with_appendix)
+              if note is not None else None),
         filename=slugify(specific.title) or f"page-{page.pk}", labels=doc.writer_labels(language),
     )
