@@ -298,3 +298,23 @@ def test_a_translation_of_an_ai_page_carries_its_entries_and_needs_its_own_note(
     assert note.status == MethodologyNote.Status.DRAFT and note.facts["entries"] == [str(ai_article["interaction"].pk)]
     with pytest.raises(gate.PublicationBlocked):
         copy.save_revision().publish()
+
+
+def test_a_deleted_pages_draft_note_waits_for_nothing(ai_article):
+    note = _note(ai_article["page"])
+    Page.objects.get(pk=ai_article["page"].pk).delete()
+    note.refresh_from_db()
+    assert note.status == MethodologyNote.Status.SUPERSEDED
+
+
+def test_a_recursive_copy_keeps_ai_subpages_off_line(ai_article, site_pages):
+    """Wagtail copies subpages without their copy(): they are found under the copy and taken off line."""
+    services.approve(_note(ai_article["page"]), ai_article["author"], checks=CHECKS)
+    ai_article["revision"].publish()
+    index = Page.objects.get(pk=site_pages["index"].pk).specific
+    copy = index.copy(recursive=True, to=site_pages["home"], update_attrs={"slug": "actualites-copie",
+                                                                         "title": "Copie"}, keep_live=True)
+    assert copy.live  # the listing has no AI
+    article_copy = copy.get_children().get()
+    assert not article_copy.live
+    assert services.current_note(article_copy).facts["entries"] == [str(ai_article["interaction"].pk)]

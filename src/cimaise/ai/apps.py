@@ -9,7 +9,7 @@ class AIConfig(AppConfig):
 
     def ready(self):
         from django.contrib.auth import get_user_model
-        from django.db.models.signals import post_save, pre_delete, pre_save
+        from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
         from wagtail.models import Revision
         from wagtail.signals import page_published, page_unpublished
 
@@ -27,6 +27,7 @@ class AIConfig(AppConfig):
         # note of the live text is the one the public sees (docs/ai-transparency.md).
         post_save.connect(signals.revision_saved, sender=Revision, dispatch_uid="cimaise_ai_revision_saved")
         pre_save.connect(signals.page_pre_save, dispatch_uid="cimaise_ai_page_pre_save")
+        post_delete.connect(signals.page_deleted, dispatch_uid="cimaise_ai_page_deleted")
         # A workflow approved during an admin request: refused before Wagtail publishes (admin_middleware).
         from wagtail.models import WorkflowState
 

@@ -23,6 +23,10 @@ def record_calls(page, calls, user, site):
                            text=answer if outcome != "discarded" else "")
 
 
+def written_with_ai(page):
+    return transparency.has_ai_entries(page.pk)
+
+
 def approve(page, user, site, *, checks, responsible):
     """The director approves the note drafted for the page's latest text."""
     note = transparency.current_note(page)

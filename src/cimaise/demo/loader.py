@@ -288,7 +288,8 @@ class _Loader:
         page.body = [self._resolve(block_type, value, language) for block_type, value in body]
         revision = page.save_revision(user=self.users.get(accounts.AUTHOR), log_action=True)
         publisher = self.users.get(accounts.PUBLISHER)
-        if page.pk == getattr(self.pages.get((ai_stories.ASSISTED["page"], "fr")), "pk", None):
+        if ai_use.written_with_ai(page):
+            # The assisted article, and its English translation (a copy, which carries its AI entries).
             story = ai_stories.ASSISTED
             ai_use.approve(page, self.users.get(story["approver"]), None, checks=story["checks"],
                            responsible=story["responsible"])

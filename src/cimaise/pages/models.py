@@ -54,8 +54,7 @@ class ContentPage(Page):
         needs its own approved methodology note before it goes live."""
         with_ai = transparency.has_ai_entries(self.pk)
         copy = super().copy(*args, keep_live=keep_live and not with_ai, user=user, **kwargs)
-        if with_ai:
-            transparency.link_copy(self, copy, user)
+        transparency.link_copy_tree(self, copy, user)
         return copy
 
     def publish(self, revision, *args, **kwargs):

@@ -136,15 +136,11 @@ def refuse_publication_without_approved_note(request, page):
 
 @hooks.register("after_copy_page")
 def copies_of_ai_pages_start_as_drafts(request, page, new_page):
-    """The admin's copy calls Wagtail's action directly (not Page.copy): link the AI entries to the copy, and
-    take a copy of a page written with AI off line ("publish copies"): its text needs its own approved note."""
-    if not services.has_ai_entries(page.pk):
-        return None
-    services.link_copy(page, new_page, request.user)
-    if new_page.live:
-        new_page.unpublish(user=request.user)
+    """The admin's copy calls Wagtail's action directly (not Page.copy): link the AI entries to the copies, and
+    take the copies of pages written with AI off line ("publish copies"): their text needs its own approved note."""
+    for copy in services.link_copy_tree(page, new_page, request.user):
         messages.warning(request, _("“%(title)s” was written with AI: its copy is a draft until its methodology note "
-                                    "is approved.") % {"title": page.title})
+                                    "is approved.") % {"title": copy.title})
     return None
 
 

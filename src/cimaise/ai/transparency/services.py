@@ -121,6 +121,27 @@ def refresh_revision(revision):
     return refresh_page(revision.as_object(), revision)
 
 
+def link_copy_tree(source, copy, user=None):
+    """After a copy of ``source`` (perhaps with its subpages) as ``copy``: each copied page written with AI gets
+    the entries of its original (``link_copy``) and, if it was copied live, goes off line until its own note is
+    approved. Wagtail copies subpages inside its action, without their ``copy()``: they are matched by their
+    path under the copy (a recursive copy keeps their slugs). Returns the copies taken off line."""
+    offline = []
+    originals = [source, *source.get_descendants()] if copy.numchild or source.numchild else [source]
+    for original in originals:
+        if not has_ai_entries(original.pk):
+            continue
+        path = copy.url_path + original.url_path[len(source.url_path):]
+        duplicate = copy if original.pk == source.pk else Page.objects.filter(url_path=path).first()
+        if duplicate is None:
+            continue
+        link_copy(original, duplicate, user)
+        if duplicate.live:
+            duplicate.specific.unpublish(user=user, log_action=False)
+            offline.append(duplicate)
+    return offline
+
+
 def link_copy(source, copy, user=None):
     """``copy`` was copied (or translated) from ``source``, a page written with AI: it starts with the same AI
     text, so the source's answered entries count for it too (an AIOutcome "copied" on the copy), and its text
@@ -130,6 +151,11 @@ def link_copy(source, copy, user=None):
     for interaction in facts.answered(facts.page_interactions(source.pk)):
         ledger.add_outcome(interaction, "copied", user=user, page=copy, field_name=interaction.field_name)
     return current_note(copy)
+
+
+def page_deleted(page):
+    """A deleted page's unapproved notes wait for nothing any more (the approved ones stay, as a record)."""
+    notes_of(page).filter(status__in=ACTIVE).update(status=MethodologyNote.Status.SUPERSEDED)
 
 
 def current_note(page):

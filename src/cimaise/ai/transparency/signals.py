@@ -28,3 +28,8 @@ def page_went_live(sender, instance, **kwargs):
 
 def anonymise_deleted_user(sender, instance, **kwargs):
     services.anonymise_user(instance)
+
+
+def page_deleted(sender, instance, **kwargs):
+    if isinstance(instance, Page):
+        services.page_deleted(instance)
