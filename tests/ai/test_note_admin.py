@@ -599,3 +599,12 @@ def test_copying_an_ai_page_in_the_admin_makes_a_draft_with_its_own_note(manager
     note = services.current_note(copy)
     assert note is not None and note.status == MethodologyNote.Status.DRAFT and note.share > 0.3
     assert note.facts["outcomes"].get("copied") == 1
+
+
+def test_the_note_page_gives_the_line_for_social_posts_and_newsletters(manager, ai_article):
+    soup = BeautifulSoup(manager.get(note_url(ai_article["page"])).content, "html.parser")
+    lines = {section["data-preview"]: section.select_one("[data-social-line]").get_text()
+             for section in soup.select("[data-preview]")}
+    assert lines["en"].startswith("Written with the help of AI (cimaise-fake), reviewed by a person.")
+    assert lines["en"].endswith(ai_article["page"].full_url + "#ai-note")
+    assert lines["fr"].startswith("Écrit avec l'aide de l'IA (cimaise-fake)")

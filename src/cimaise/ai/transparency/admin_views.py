@@ -38,7 +38,7 @@ from wagtail.models import Page
 
 from cimaise.ai import gateway, history
 from cimaise.ai.models import AIInteraction, AIOutcome, MethodologyNote, Provider
-from cimaise.ai.transparency import drafting, facts, services
+from cimaise.ai.transparency import drafting, facts, public, services
 from cimaise.ai.transparency.admin_forms import FIELD_LANGUAGES, WORDING_FIELDS, NoteForm, normalise
 from cimaise.ai.transparency.log_actions import PUBLICATION_BLOCKED
 
@@ -172,9 +172,12 @@ class NoteView(WagtailAdminTemplateMixin, TemplateView):
         }
 
     def preview(self, note):
+        url = self.page.full_url
         return [
             {"code": code, "name": name, "short": note.short(code), "full": note.full(code),
-             "review": drafting.review_statement(note, code)}
+             "review": drafting.review_statement(note, code),
+             # The line to put under a social post or a newsletter blurb about this page.
+             "line": public.disclosure_line(note, code, url=public.note_url(url) or None)}
             for code, name in (("fr", "Français"), ("en", "English"))
         ]
 
