@@ -16,14 +16,13 @@ from wagtail.images.api.fields import ImageRenditionField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from cimaise.ai.transparency import gate, public
-from cimaise.ai.transparency import services as transparency
+from cimaise.ai.transparency.page_mixin import AITransparentPageMixin
 from cimaise.pages.blocks import BodyBlock
 
 ARTICLES_PER_PAGE = 12
 
 
-class ContentPage(Page):
+class ContentPage(AITransparentPageMixin, Page):
     """What every page of ours has: a short introduction and a body."""
 
     intro = models.TextField(
@@ -42,25 +41,6 @@ class ContentPage(Page):
     @property
     def summary(self):
         return self.intro or self.search_description
-
-    @property
-    def ai_disclosure(self):
-        """The public disclosure of AI use, as the API gives it (None: no live approved note)."""
-        found = public.disclosure(self)
-        return found.as_api() if found else None
-
-    def copy(self, *args, keep_live=True, user=None, **kwargs):
-        """Wagtail's copy (and so copy_for_translation). A copy of a page written with AI is a draft: its text
-        needs its own approved methodology note before it goes live."""
-        with_ai = transparency.has_ai_entries(self.pk)
-        copy = super().copy(*args, keep_live=keep_live and not with_ai, user=user, **kwargs)
-        transparency.link_copy_tree(self, copy, user)
-        return copy
-
-    def publish(self, revision, *args, **kwargs):
-        """Wagtail's publish, scheduling included, behind the AI transparency gate (DESIGN.md, invariant 3)."""
-        gate.ensure_page_publishable(revision.as_object(), revision)
-        return super().publish(revision, *args, **kwargs)
 
 
 class HomePage(ContentPage):
