@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     # ours, lowest layer last (see DESIGN.md: api -> pages, events -> audience -> ai -> institution -> core)
     "cimaise.api",
     "cimaise.pages",
+    "cimaise.events",
     "cimaise.demo",
     "cimaise.ai",
     "cimaise.institution",

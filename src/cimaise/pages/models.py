@@ -45,7 +45,7 @@ class ContentPage(AITransparentPageMixin, Page):
 
 class HomePage(ContentPage):
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["pages.ArticleIndexPage", "pages.StandardPage"]
+    subpage_types = ["pages.ArticleIndexPage", "pages.StandardPage", "events.EventIndexPage"]
     template = "pages/home_page.html"
 
     class Meta:
