@@ -35,6 +35,7 @@ urlpatterns += i18n_patterns(
     path("search/", views.search, name="search"),
     path("feeds/articles.rss", feeds.ArticlesFeed(), name="articles_rss"),
     path("feeds/articles.atom", feeds.ArticlesAtomFeed(), name="articles_atom"),
+    path("events/", include("cimaise.events.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

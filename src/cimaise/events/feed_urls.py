@@ -1,0 +1,3 @@
+"""Public URLs of the events app: programme (iCalendar feed of all events)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Public URLs of the events app: registration (register, confirm, manage, offers)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Public URLs of the events app: tickets (QR images of tickets)."""
+
+urlpatterns = []
