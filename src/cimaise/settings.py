@@ -187,6 +187,8 @@ TASKS = {
 # Jobs the scheduler (./cimaise manage run_scheduler) enqueues, with their period in seconds.
 CIMAISE_PERIODIC_TASKS = [
     ("cimaise.pages.tasks.publish_scheduled_pages", env.int("SCHEDULED_PUBLISHING_INTERVAL", 60, 5)),
+    ("cimaise.events.tasks.send_reminders", 60),
+    ("cimaise.events.tasks.expire_offers", 60),
 ]
 
 # --- AI studio ----------------------------------------------------------------

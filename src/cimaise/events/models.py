@@ -283,3 +283,25 @@ class Registration(models.Model):
 
     def __str__(self):
         return f"{self.name} · {self.session}"
+
+
+class SentReminder(models.Model):
+    """One reminder (``hours`` before the session) to one registration: claimed once, then sent.
+
+    The unique constraint is the lock: whichever worker inserts the row sends the reminder. A row claimed but
+    never marked sent (the worker died in between) is claimed again after a while (see services.reminders).
+    """
+
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="reminders")
+    hours = models.PositiveIntegerField()
+    claimed_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
+        constraints = [models.UniqueConstraint(fields=["registration", "hours"], name="events_one_reminder_per_hours")]
+
+    def __str__(self):
+        return f"{self.registration_id} · {self.hours} h"
