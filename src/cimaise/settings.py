@@ -191,6 +191,17 @@ CIMAISE_PERIODIC_TASKS = [
     ("cimaise.events.tasks.expire_offers", 60),
 ]
 
+# --- events ---------------------------------------------------------------------
+
+CIMAISE_EVENTS = {
+    # Hours a person offered a freed seat from the waiting list has to accept it before it passes on.
+    "OFFER_HOURS": env.int("EVENTS_OFFER_HOURS", 24, 1),
+    # Registration attempts allowed per client address and per email address in RATE_WINDOW seconds (0: no limit).
+    "RATE_LIMIT_PER_IP": 30,
+    "RATE_LIMIT_PER_EMAIL": 10,
+    "RATE_WINDOW": 600,
+}
+
 # --- AI studio ----------------------------------------------------------------
 
 CIMAISE_AI = {
