@@ -9,6 +9,8 @@ from django.http import JsonResponse
 from django.views.decorators.cache import cache_control
 from wagtail.models import get_page_models
 
+from cimaise.events.api import FIELD_SCHEMAS as EVENT_FIELD_SCHEMAS
+
 API_VERSION = "2.0.0"
 
 LIST_PARAMETERS = [
@@ -42,6 +44,7 @@ FIELD_SCHEMAS = {
     "ai_disclosure": {"oneOf": [{"$ref": "#/components/schemas/AIDisclosure"}, {"type": "null"}],
                       "description": "How AI was used for this page, as a person approved it; null when it "
                                      "was not. In listings: ?type=...&fields=ai_disclosure."},
+    **EVENT_FIELD_SCHEMAS,
 }
 
 #: cimaise.ai.transparency.public.Disclosure.as_api()
@@ -91,7 +94,7 @@ def _error():
 def build_schema():
     page_types = {}
     for model in get_page_models():
-        if model._meta.app_label != "pages" or model._meta.abstract:
+        if model._meta.app_label not in ("pages", "events") or model._meta.abstract:
             continue
         names = [f.name for f in getattr(model, "api_fields", [])]
         page_types[f"{model._meta.app_label}.{model.__name__}"] = {
