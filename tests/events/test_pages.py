@@ -233,3 +233,44 @@ def test_programme_queries_do_not_grow_with_events(client, events):
         html = client.get(url).content.decode()
     assert "Causerie 4" in html
     assert len(after.captured_queries) == len(before.captured_queries)
+
+
+def test_demo_programme(client, site_pages, monkeypatch, settings, tmp_path):
+    """The demo's programme: Agenda / What's on, a webinar of 30 seats next week, a tour with 3 dates, a
+    concert paid on site, an opening, a past talk in the archive; never a join link in public."""
+    import types
+
+    from django.contrib.auth import get_user_model
+
+    from cimaise.demo.content.dates import DemoCalendar
+    from cimaise.demo.events import create_programme
+    from cimaise.events.models import EventPage
+    from cimaise.events.programme import sessions_of
+    from tests.events.wiring import wire
+
+    wire(monkeypatch, settings, tmp_path)
+    from django.utils import timezone
+    from wagtail.models import Locale
+
+    user = get_user_model().objects.create(username="direction", is_superuser=True)
+    loader = types.SimpleNamespace(
+        say=lambda message: None, cal=DemoCalendar(timezone.localdate()), users={"direction": user},
+        images={}, locales={code: Locale.objects.get(language_code=code) for code in ("fr", "en")},
+        pages={("home", "fr"): site_pages["home"]})
+    index, index_en = create_programme(loader)
+    webinar = EventPage.objects.get(slug="restaurer-un-tableau-webinaire")
+    (session,) = sessions_of(webinar)
+    assert session.capacity == 30 and webinar.kind == "webinar"
+    assert len(sessions_of(EventPage.objects.get(slug="visite-guidee-lumieres-du-fleuve"))) == 3
+    assert EventPage.objects.filter(locale__language_code="en").count() == 5
+    for url in (index.url, index_en.url, webinar.url, loader.pages["webinar", "en"].url,
+                loader.pages["concert", "fr"].url, "/fr/events/calendar.ics", "/en/events/calendar.ics"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "visio.example" not in response.content.decode(), url
+    html = client.get(index.url).content.decode()
+    archive = re.search(r'<section class="programme-archive".*?</section>', html, re.S).group(0)
+    assert "Conférence : Hélène Corbin" in archive
+    english = client.get(loader.pages["webinar", "en"].url).content.decode()
+    assert "Restoring a painting: questions for the studio" in english and "Conservator" in english
+    assert f'id="session-{session.pk}"' in english
