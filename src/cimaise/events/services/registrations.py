@@ -30,6 +30,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext
+from django_tasks import task
 
 from cimaise.events import ratelimit
 from cimaise.events.models import EventSession, Registration
@@ -84,18 +85,31 @@ def _error(code, language):
         return RegistrationError(messages[code], code)
 
 
-def _notify(kind, registration):
-    """Email the person once the transaction has committed; a mail failure never undoes the registration."""
-    def send():
-        from cimaise.events import notifications
+@task()
+def send_notification(kind, registration_id):
+    """Email a registration's person about ``kind`` (a task: the request does not wait for the mail server)."""
+    from cimaise.events import notifications
 
+    registration = Registration.objects.select_related("session__event").filter(pk=registration_id).first()
+    if registration is not None:
+        notifications.send(kind, registration)
+
+
+def _notify(kind, registration):
+    """Email the person once the transaction has committed, through the task worker.
+
+    After commit: no email about a registration that was rolled back. A
+    failure to enqueue or to send never undoes the registration, and the log
+    line names the registration by id, never the person.
+    """
+    def enqueue():
         try:
-            notifications.send(kind, registration)
+            send_notification.enqueue(kind, registration.pk)
         except Exception as error:  # noqa: BLE001 - the registration stands; the log names no person
             logger.error("events: could not send the %r email of registration %s (%s)",
                          kind, registration.pk, type(error).__name__)
 
-    transaction.on_commit(send)
+    transaction.on_commit(enqueue)
 
 
 def record_registrant(registration):
@@ -176,10 +190,8 @@ def register(session, *, name, email, seats=1, accessibility_needs="", consent_n
             and ratelimit.hit("email", email, limit=conf["RATE_LIMIT_PER_EMAIL"], window=conf["RATE_WINDOW"])):
         raise _error("rate_limited", language)
 
-    existing = _active(session, email)
-    if existing:
-        return RegistrationResult(existing, "already")
-
+    # No look-up first: the partial unique constraint (one active registration per session and address)
+    # decides, also between two requests at the same moment; the duplicate's block rolls back, seats included.
     try:
         with transaction.atomic():
             confirmed = _take_seats(session.pk, seats)
@@ -199,7 +211,7 @@ def register(session, *, name, email, seats=1, accessibility_needs="", consent_n
             record_registrant(registration)
             _notify("confirmed" if confirmed else "waitlisted", registration)
     except IntegrityError:
-        # The same address registered at the same moment: the whole block rolled back (our seats too).
+        # The address is already registered (maybe a moment ago): the whole block rolled back, our seats too.
         existing = _active(session, email)
         if existing is None:
             raise
