@@ -54,7 +54,7 @@ def find(code, session=None):
     found = registrations.filter(ticket_secret=code).first()
     if found:
         return found, None
-    short = code.replace("-", "") if len(code) == SHORT_CODE_LENGTH + 1 and code[5] == "-" else code
+    short = code[:5] + code[6:] if len(code) == SHORT_CODE_LENGTH + 1 and code[5] == "-" else code
     if session is not None and len(short) == SHORT_CODE_LENGTH:
         matches = list(registrations.filter(session=session, ticket_secret__startswith=short)[:2])
         # startswith may ignore case on some databases: compare exactly here.
