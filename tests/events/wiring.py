@@ -7,8 +7,6 @@ import datetime
 
 import pytest
 
-STUB_DIR = None
-
 
 def wire(monkeypatch, settings, tmp_path):
     from wagtail.api import APIField

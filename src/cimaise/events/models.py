@@ -30,6 +30,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from cimaise.ai.transparency.page_mixin import AITransparentPageMixin
+from cimaise.events.api import SessionsField, SpeakersField
 
 
 class EventKind(models.TextChoices):
@@ -141,7 +142,9 @@ class EventPage(AITransparentPageMixin, Page):
     ]
     api_fields = [APIField("kind"), APIField("intro"), APIField("description"), APIField("attendance"),
                   APIField("venue"), APIField("price"), APIField("price_note"), APIField("audiences"),
-                  APIField("accessibility"), APIField("time_zone"), APIField("ai_disclosure")]
+                  APIField("accessibility"), APIField("time_zone"), APIField("ai_disclosure"),
+                  # Public data only: the sessions to come with their seats; never the join link.
+                  APIField("sessions", serializer=SessionsField()), APIField("speakers", serializer=SpeakersField())]
 
     class Meta:
         verbose_name = _("event")
