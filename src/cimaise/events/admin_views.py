@@ -8,7 +8,7 @@
 - ``checkin``: the door, on a phone: choose the session, scan the QR with the camera or type the code.
 
 Attendees and check-in are the only admin pages that show registrants' names and emails: behind
-``events.check_in_registration`` (the box office and Administration) or the right to edit the event page.
+``events.check_in_registration`` (the box office and Administration). Organisers see the counts.
 Nothing here writes a model: the services do.
 """
 
@@ -40,7 +40,8 @@ def can_organise(user, page):
 
 
 def can_see_attendees(user, page):
-    return user.has_perm(CHECK_IN_PERMISSION) or can_organise(user, page)
+    """Names, emails and needs of registrants: for the door only (the box office and Administration)."""
+    return user.has_perm(CHECK_IN_PERMISSION)
 
 
 def sessions_service():
