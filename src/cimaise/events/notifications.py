@@ -104,6 +104,7 @@ def build(kind, registration, *, language=None, hours=None):
         page_url = event.full_url or ""
         context = {
             "kind": kind,
+            "language": language,
             "registration": registration,
             "name": registration.name,
             "event": event,
