@@ -20,10 +20,14 @@ from cimaise.events.services.registrations import RegistrationError
 
 
 def _private(response):
-    """Personal pages: never cached, never indexed, their secret address never sent on as a referrer."""
+    """Personal pages: never cached, never indexed, their secret address never sent to another site.
+
+    "same-origin", not "no-referrer": with the latter browsers post forms with ``Origin: null``,
+    which Django's CSRF check refuses.
+    """
     add_never_cache_headers(response)
     response["X-Robots-Tag"] = "noindex, nofollow"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 
