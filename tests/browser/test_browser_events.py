@@ -19,10 +19,9 @@ SECRET = "salle-secrete-42"
 
 
 @pytest.fixture
-def site_events(live_site, programme, webinar, locales, monkeypatch, settings, tmp_path):
-    from tests.events.wiring import build_programme, wire
+def site_events(live_site, programme, webinar, locales):
+    from tests.events.wiring import build_programme
 
-    wire(monkeypatch, settings, tmp_path)
     return build_programme(programme, webinar, locales)
 
 

@@ -99,7 +99,7 @@ class TestTheLoadedDemo:
             webinar = "webinaire-restaurer-un-tableau" if language == "fr" else "webinar-restoring-a-painting"
             assert standard[exhibition].show_in_menus
             assert any(block.block_type == "call_to_action" for block in standard[webinar].body)
-            assert pages_in(language).filter(show_in_menus=True).count() == 4
+            assert pages_in(language).filter(show_in_menus=True).count() == 5  # with the programme of events
 
         for article in ArticlePage.objects.live():
             kinds = {block.block_type for block in article.body}

@@ -246,9 +246,7 @@ def test_demo_programme(client, site_pages, monkeypatch, settings, tmp_path):
     from cimaise.demo.events import create_programme
     from cimaise.events.models import EventPage
     from cimaise.events.programme import sessions_of
-    from tests.events.wiring import wire
 
-    wire(monkeypatch, settings, tmp_path)
     from django.utils import timezone
     from wagtail.models import Locale
 

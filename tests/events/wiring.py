@@ -1,47 +1,8 @@
-"""Test helpers of the public side of events: a programme with several kinds of events, and the wiring
-that the lead adds to ``cimaise.events.models`` (get_context of both pages, the API fields), applied here
-only while it is missing.
-"""
+"""Test helpers of the public side of events: a programme with several kinds of events."""
 
 import datetime
 
 import pytest
-
-
-def wire(monkeypatch, settings, tmp_path):
-    from wagtail.api import APIField
-
-    from cimaise.events import programme
-    from cimaise.events.api import SessionsField, SpeakersField
-    from cimaise.events.models import EventIndexPage, EventPage
-
-    def _context(function):
-        def get_context(self, request, *args, **kwargs):
-            context = super(type(self), self).get_context(request, *args, **kwargs)
-            context.update(function(self, request))
-            return context
-        return get_context
-
-    if "get_context" not in EventIndexPage.__dict__:
-        monkeypatch.setattr(EventIndexPage, "get_context", _context(programme.index_context), raising=False)
-    if "get_context" not in EventPage.__dict__:
-        monkeypatch.setattr(EventPage, "get_context", _context(programme.event_context), raising=False)
-    if "sessions" not in [f.name for f in EventPage.api_fields]:
-        monkeypatch.setattr(EventPage, "api_fields", EventPage.api_fields + [
-            APIField("sessions", serializer=SessionsField()), APIField("speakers", serializer=SpeakersField())])
-    from django.template.loader import get_template
-    from django.template import TemplateDoesNotExist
-
-    try:
-        get_template("events/includes/register_form.html")
-    except TemplateDoesNotExist:  # the registration form's partial (another part of issue 5) not there yet
-        stub = tmp_path / "templates" / "events" / "includes"
-        stub.mkdir(parents=True)
-        (stub / "register_form.html").write_text(
-            '<form class="register-stub" method="post" data-session="{{ session.uid }}"></form>')
-        templates = [dict(engine) for engine in settings.TEMPLATES]
-        templates[0] = {**templates[0], "DIRS": [str(tmp_path / "templates"), *templates[0].get("DIRS", [])]}
-        settings.TEMPLATES = templates
 
 
 def publish(page):
@@ -110,6 +71,5 @@ def build_programme(programme, webinar, locales):
 
 
 @pytest.fixture
-def events(programme, webinar, locales, monkeypatch, settings, tmp_path):
-    wire(monkeypatch, settings, tmp_path)
+def events(programme, webinar, locales):
     return build_programme(programme, webinar, locales)

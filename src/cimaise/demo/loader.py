@@ -29,6 +29,7 @@ from cimaise.demo import ai_use, images
 from cimaise.demo.content import accounts, ai_use as ai_stories, institution, screens
 from cimaise.demo.content.articles import articles
 from cimaise.demo.content.dates import PARIS, DemoCalendar
+from cimaise.demo.events import create_programme
 from cimaise.demo.content.pages import pages
 from cimaise.institution.models import InstitutionProfile
 from cimaise.institution.roles import ensure_roles
@@ -127,6 +128,7 @@ class _Loader:
         self.create_french_pages(specs)
         self.point_site_at_home()
         self.translate_pages(specs)
+        create_programme(self)
         self.create_screens()
         self.fill_profile()
         self.create_ai_draft()

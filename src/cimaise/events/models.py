@@ -85,6 +85,13 @@ class EventIndexPage(AITransparentPageMixin, Page):
     class Meta:
         verbose_name = _("programme of events")
 
+    def get_context(self, request, *args, **kwargs):
+        from cimaise.events.programme import index_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(index_context(self, request))
+        return context
+
 
 class EventPage(AITransparentPageMixin, Page):
     """An exhibition opening, a performance, a tour, a workshop, a webinar…: free registration, limited seats."""
@@ -172,8 +179,18 @@ class EventPage(AITransparentPageMixin, Page):
     def is_online(self):
         return self.attendance in (Attendance.ONLINE, Attendance.MIXED)
 
+    def get_context(self, request, *args, **kwargs):
+        from cimaise.events.programme import event_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(event_context(self, request))
+        return context
+
     def upcoming_sessions(self):
-        return self.sessions.filter(ends_at__gte=timezone.now()).order_by("starts_at")
+        """Sessions still to end, of this page and of its translations (a session is one in every language)."""
+        from cimaise.events.programme import sessions_of
+
+        return sessions_of(self).filter(ends_at__gte=timezone.now())
 
 
 class Speaker(Orderable):
