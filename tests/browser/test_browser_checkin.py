@@ -97,3 +97,36 @@ def test_check_in_on_a_phone(phone, door, axe, console_errors):
     door["paul"].refresh_from_db()
     assert door["paul"].checked_in_by_id == door["user"].pk
     assert not console_errors, console_errors
+
+
+def test_sessions_and_attendees_on_a_phone(phone, door, axe, django_user_model, console_errors):
+    """The organisers' sessions page and the box office's attendee list: readable at 375 px, nothing for axe."""
+    from django.contrib.auth.models import Group
+
+    from cimaise.institution import roles
+
+    tab = phone
+    organiser = django_user_model.objects.create_user("claire", password=PASSWORD, first_name="Claire")
+    organiser.groups.add(Group.objects.get(name=roles.CONTENT_MANAGER))
+    log_in(tab, organiser)
+    page = door["session"].event
+    tab.goto(f"/admin/events/{page.pk}/sessions/")
+    expect(tab.locator(f"tr[data-session='{door['session'].pk}']")).to_be_visible()
+    axe.check(tab)
+    # Raise the capacity from the phone.
+    field = tab.locator(f"#capacity-{door['session'].pk}")
+    field.fill("25")
+    field.locator("xpath=ancestor::form").locator("button[type=submit]").click()
+    expect(tab.locator(f"#capacity-{door['session'].pk}")).to_have_value("25")
+    expect(tab.locator(".messages")).to_be_visible()
+    # Wagtail's message banner fades in: axe would measure its colours half-way.
+    tab.evaluate("document.querySelector('.messages ul')?.remove()")
+    axe.check(tab)
+
+    tab.context.clear_cookies()
+    log_in(tab, door["user"])
+    tab.goto(f"/admin/events/sessions/{door['session'].pk}/attendees/")
+    expect(tab.locator("#attendees")).to_contain_text("Léa Dupont")
+    axe.check(tab)
+    assert tab.evaluate("document.documentElement.scrollWidth") <= tab.evaluate("window.innerWidth")
+    assert not console_errors, console_errors

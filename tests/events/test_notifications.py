@@ -145,3 +145,26 @@ def test_ticket_urls_serve_the_qr_and_the_ics(webinar, client):
     calendar = client.get(reverse("events:registration_ics", kwargs={"secret": registration.manage_secret}))
     assert calendar.status_code == 200
     assert ics.parse(calendar.content.decode())["UID"][1].startswith(str(registration.uid))
+
+
+def test_the_whole_path_through_the_services(webinar, django_capture_on_commit_callbacks):
+    """Register (confirmed), fill up, wait, cancel into a freed seat: each person gets the right message."""
+    from cimaise.events.services import registrations, sessions
+
+    session = webinar["session"]
+    sessions.change_capacity(session, 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        lea = registrations.register(session, name="Léa", email="lea@example.org").registration
+        paul = registrations.register(session, name="Paul", email="paul@example.org").registration
+    assert [m.to[0] for m in mail.outbox] == ["lea@example.org", "paul@example.org"]
+    confirmed, waitlisted = mail.outbox
+    assert calendar_parts(confirmed) and "visio.example" in confirmed.body
+    assert not calendar_parts(waitlisted) and "visio.example" not in waitlisted.body
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        registrations.cancel(lea)
+    kinds = {m.to[0]: m for m in mail.outbox}
+    (cancel,) = calendar_parts(kinds["lea@example.org"])
+    assert cancel.get_param("method") == "CANCEL"
+    offer = kinds["paul@example.org"]
+    assert paul.manage_secret in offer.body and "visio.example" not in offer.body
