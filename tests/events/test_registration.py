@@ -330,3 +330,22 @@ def test_unknown_sessions_and_unpublished_events_are_404(client, webinar):
     assert client.get(f"/fr/events/register/{uuid.uuid4()}/").status_code == 404
     webinar["page"].unpublish()
     assert client.get(_form_url(webinar["session"])).status_code == 404
+
+
+def test_with_the_database_worker_the_email_task_is_written_with_the_registration(webinar, settings):
+    """One transaction: the registration and its email task exist together, or neither does."""
+    from django_tasks_db.models import DBTaskResult
+
+    from cimaise.events.services.registrations import RegistrationError
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    result = _register(webinar["session"])
+    task = DBTaskResult.objects.get()
+    assert task.task_path.endswith("registrations.send_notification")
+    assert task.args_kwargs["args"] == ["confirmed", result.registration.pk]
+    assert "ada@example.org" not in str(task.args_kwargs)  # no personal data in the queue
+    with pytest.raises(RegistrationError):
+        _register(webinar["session"], "bad-address")
+    _register(webinar["session"])  # "already": rolled back, no second email task
+    assert DBTaskResult.objects.count() == 1
+    assert not mail.outbox  # the worker sends it, not the request

@@ -95,12 +95,20 @@ def send_notification(kind, registration_id):
         notifications.send(kind, registration)
 
 
-def _notify(kind, registration):
-    """Email the person once the transaction has committed, through the task worker.
+def _tasks_in_database():
+    from django_tasks import task_backends
 
-    After commit: no email about a registration that was rolled back. A
-    failure to enqueue or to send never undoes the registration, and the log
-    line names the registration by id, never the person.
+    return type(task_backends["default"]).__module__.startswith("django_tasks_db")
+
+
+def _notify(kind, registration):
+    """Email the person about ``kind`` through the task worker, if and only if the change commits.
+
+    With the database task backend, the task is written in the change's own
+    transaction (one write, and no email for a change rolled back); with
+    another backend it is enqueued once the transaction has committed. A
+    failure to enqueue never undoes the change, and the log line names the
+    registration by id, never the person.
     """
     def enqueue():
         try:
@@ -109,7 +117,10 @@ def _notify(kind, registration):
             logger.error("events: could not send the %r email of registration %s (%s)",
                          kind, registration.pk, type(error).__name__)
 
-    transaction.on_commit(enqueue)
+    if transaction.get_connection().in_atomic_block and _tasks_in_database():
+        send_notification.enqueue(kind, registration.pk)
+    else:
+        transaction.on_commit(enqueue)
 
 
 def record_registrant(registration):
