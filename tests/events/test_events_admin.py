@@ -132,6 +132,7 @@ def test_organiser_adds_resizes_closes_and_cancels_a_session(client, webinar, pe
 
     page, session = webinar["page"], webinar["session"]
     lea = make_registration(session)
+    mail.outbox.clear()
     client.force_login(people["content"])
     url = reverse("events_admin:sessions", args=[page.pk])
     listing = client.get(url)
@@ -155,6 +156,19 @@ def test_organiser_adds_resizes_closes_and_cancels_a_session(client, webinar, pe
     client.post(url, {"action": "capacity", "session": session.pk, "capacity": "0"})
     session.refresh_from_db()
     assert session.capacity == 40
+    # Move it an hour later: the registrant's calendar gets an update (same UID, higher SEQUENCE).
+    moved = (session.starts_at + datetime.timedelta(hours=1)).astimezone(page.tz)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"action": "move", "session": session.pk,
+                          f"move-{session.pk}-starts_at": f"{moved:%Y-%m-%dT%H:%M}",
+                          f"move-{session.pk}-ends_at": f"{moved + datetime.timedelta(hours=1):%Y-%m-%dT%H:%M}"})
+    session.refresh_from_db()
+    assert session.starts_at == moved
+    (update,) = mail.outbox
+    (part,) = [p for p in update.message().walk() if p.get_content_type() == "text/calendar"]
+    props = ics.parse(part.get_payload(decode=True).decode())
+    assert props["METHOD"][1] == "REQUEST" and props["UID"][1].startswith(str(lea.uid))
+    assert props["SEQUENCE"][1] == "2" and props["DTSTART"][1] == ics.utc(moved)
     client.post(url, {"action": "close", "session": session.pk})
     session.refresh_from_db()
     assert session.registration_closed

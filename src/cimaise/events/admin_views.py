@@ -150,6 +150,16 @@ class SessionsView(WagtailAdminTemplateMixin, TemplateView):
                     return redirect("events_admin:sessions", page_id=self.event.pk)
                 service.change_capacity(session, form.cleaned_data["capacity"], user=request.user)
                 messages.success(request, _("Capacity changed."))
+            elif action == "move":
+                form = SessionForm(request.POST, tz=self.event.tz, prefix=f"move-{session.pk}")
+                form.fields["capacity"].required = False
+                if not form.is_valid():
+                    messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+                    return redirect("events_admin:sessions", page_id=self.event.pk)
+                service.update_session(session, starts_at=form.cleaned_data["starts_at"],
+                                       ends_at=form.cleaned_data["ends_at"], user=request.user)
+                messages.success(request, _("Session moved: registrants are told by email, with an update for "
+                                            "their calendars."))
             elif action in ("close", "reopen"):
                 service.close_registration(session, action == "close", user=request.user)
                 messages.success(request, _("Registration closed.") if action == "close"
@@ -175,7 +185,9 @@ class SessionsView(WagtailAdminTemplateMixin, TemplateView):
             counts = {status: 0 for status in Registration.Status.values}
             for status, seats in session.registrations.values_list("status", "seats"):
                 counts[status] += seats
-            rows.append({"session": session, "starts": timezone.localtime(session.starts_at, tz),
+            move = SessionForm(tz=tz, prefix=f"move-{session.pk}", initial={
+                "starts_at": _local(session.starts_at, tz), "ends_at": _local(session.ends_at, tz)})
+            rows.append({"session": session, "move": move, "starts": timezone.localtime(session.starts_at, tz),
                          "ends": timezone.localtime(session.ends_at, tz), "waiting": counts["waitlisted"],
                          "offered": counts["offered"], "cancelled": session.status == EventSession.Status.CANCELLED})
         context.update(event=self.event, rows=rows, form=self.form, time_zone=self.event.time_zone,
