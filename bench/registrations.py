@@ -339,11 +339,15 @@ def run_one(backend, args):
         emails = [f"visitor{n}.{secrets.token_hex(3)}@example.org" for n in range(args.attempts)]
         progress(f"{backend}: {args.attempts} registrations by {args.concurrency} clients for "
                  f"{args.capacity} seats ...")
+        cpu_before = time.process_time()
         results, wall = fire(port, site["path"], emails, args.concurrency)
+        client_cpu = time.process_time() - cpu_before
         server.stop()
         server = None
         counts = run_python(env, COUNT_CODE.replace("SESSION", str(site["session"])))
         summary = summarise(results, wall, counts)
+        # The clients share the machine's CPUs with the server: their share, in CPUs, for the record.
+        summary["client_cpus_used"] = round(client_cpu / wall, 2)
         progress(f"{backend}: {summary}")
         return summary
     finally:
