@@ -162,3 +162,22 @@ def test_two_workers_at_once_send_each_reminder_once(webinar):
     assert not errors
     assert sum(results) == 8
     assert sorted(m.to[0] for m in mail.outbox) == sorted(f"p{n}@example.org" for n in range(8))
+
+
+@pytest.mark.django_db
+def test_the_periodic_task_expires_unanswered_offers(webinar, django_capture_on_commit_callbacks):
+    from django.db.models import F
+
+    from cimaise.events import tasks
+    from cimaise.events.models import EventSession, Registration
+
+    session = webinar["session"]
+    offered = make_registration(session, status="offered")
+    Registration.objects.filter(pk=offered.pk).update(offer_expires_at=timezone.now() - datetime.timedelta(minutes=1))
+    EventSession.objects.filter(pk=session.pk).update(confirmed_seats=F("confirmed_seats") + 1)  # an offer holds
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.expire_offers.enqueue()
+    offered.refresh_from_db()
+    assert offered.status == Registration.Status.EXPIRED
+    assert [m.to for m in mail.outbox] == [["lea@example.org"]]
+    assert "visio.example" not in mail.outbox[0].body
