@@ -44,6 +44,7 @@ EXPECTED = {
     "write with the AI assistant and the creative lab": [Y, Y, Y, Y, N],
     "read the AI history": [Y, Y, Y, Y, N],
     "see the AI oversight dashboard": [Y, Y, N, N, N],
+    "check visitors in and see attendee lists": [Y, N, N, N, Y],
     "choose the AI model": [Y, N, N, N, N],
 }
 MATRIX = {cap: dict(zip(COLUMNS, allowed, strict=True)) for cap, allowed in EXPECTED.items()}
@@ -144,6 +145,8 @@ def capability_checks(site_pages, media):
         "read the AI history": lambda u, c: both(u.has_perm("ai.view_aiinteraction"), c, "/admin/ai/history/"),
         "see the AI oversight dashboard": lambda u, c: both(
             u.has_perm("ai.view_ai_dashboard"), c, "/admin/ai/oversight/"),
+        "check visitors in and see attendee lists": lambda u, c: both(
+            u.has_perm("events.check_in_registration"), c, "/admin/events/checkin/"),
         "choose the AI model": lambda u, c: both(
             u.has_perm("ai.change_aimodelsettings"), c, f"/admin/settings/ai/aimodelsettings/{site.pk}/"),
     }
