@@ -69,7 +69,7 @@ def test_session_states_full_cancelled_and_closed(client, events):
     assert states == {str(open_.pk): "closed", str(full.pk): "full", str(cancelled.pk): "cancelled"}
     assert 'data-state="full"' in session_block(html, full.pk)
     assert re.search(r"(Annulée?|Cancelled)", html)
-    assert re.search(r"(Inscriptions closes|Registration closed)", html)
+    assert re.search(r"(Inscriptions fermées|Registration closed)", html)
     # Only open and full sessions carry the registration form.
     assert html.count('class="register-form"') + html.count('class="register-stub"') == 1
     assert 'data-session="%s"' % full.uid in session_block(html, full.pk)
