@@ -4,7 +4,7 @@ import datetime
 import threading
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from cimaise.events.services.checkin import check_in
 
@@ -30,6 +30,7 @@ def door(webinar, django_user_model):
 
 @pytest.mark.django_db
 def test_checks_in_once_then_says_when_and_by_whom(door):
+    translation.activate("fr")  # the box office's language (an earlier test may have left another one active)
     registration = make_registration(door["session"], seats=2)
     result = check_in(registration.ticket_secret, user=door["user"], session=door["session"], now=door["now"])
     assert result.ok and result.reason == "checked_in"
