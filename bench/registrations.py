@@ -366,8 +366,9 @@ def main(argv):
     parser.add_argument("--attempts", type=int, default=10000)
     parser.add_argument("--concurrency", type=int, default=64)
     parser.add_argument("--capacity", type=int, default=1000)
-    parser.add_argument("--workers", type=int, default=max(2, min(2 * (os.cpu_count() or 1), 8)))
-    parser.add_argument("--threads", type=int, default=8)
+    # The server of ./cimaise serve: 2 workers (WEB_CONCURRENCY) x 4 threads.
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--only", choices=("sqlite", "postgresql"))
     args = parser.parse_args(argv)
     for name, (low, high) in {"attempts": (1, 100000), "concurrency": (1, 256), "capacity": (1, 100000),

@@ -140,8 +140,12 @@ if _database_url:
     _db["CONN_HEALTH_CHECKS"] = True
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
-    _db = {"ENGINE": "django.db.backends.sqlite3", "NAME": VAR_DIR / "db.sqlite3"}
+    # Connections kept between requests, as for PostgreSQL: opening one costs more than a registration.
+    _db = {"ENGINE": "django.db.backends.sqlite3", "NAME": VAR_DIR / "db.sqlite3",
+           "CONN_MAX_AGE": env.int("DATABASE_CONN_MAX_AGE", 60, 0)}
 if _db["ENGINE"].endswith("sqlite3"):
+    # Django's backend, with writers queued rather than sleeping in SQLite's busy handler (see its docstring).
+    _db["ENGINE"] = "cimaise.core.sqlite_backend"
     # SQLite in WAL mode with immediate transactions: readers never block the
     # writer and a write transaction takes its lock up front (no upgrade deadlock).
     _db["OPTIONS"] = {
@@ -199,6 +203,8 @@ CIMAISE_EVENTS = {
     "RATE_LIMIT_PER_IP": 30,
     "RATE_LIMIT_PER_EMAIL": 10,
     "RATE_WINDOW": 600,
+    # Where the attempts are counted: a SQLite file of its own on one machine; the shared cache with Redis.
+    "RATE_LIMIT_DB": None if (_redis_url or TESTING) else VAR_DIR / "ratelimit.sqlite3",
 }
 
 # --- AI studio ----------------------------------------------------------------

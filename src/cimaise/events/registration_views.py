@@ -6,6 +6,7 @@ secret, it is never cached or indexed, and an unknown or tampered secret
 gets the same plain 404 page whatever exists.
 """
 
+from django.db import connection
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import add_never_cache_headers
@@ -14,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cimaise.events.forms import RegistrationForm
-from cimaise.events.models import EventSession, Registration
+from cimaise.events.models import EventPage, EventSession, Registration
 from cimaise.events.services import registrations as services
 from cimaise.events.services.registrations import RegistrationError
 
@@ -35,8 +36,31 @@ def _client_key(request):
     return request.META.get("REMOTE_ADDR", "")
 
 
-def _session_or_404(session_uid):
-    session = get_object_or_404(EventSession.objects.select_related("event"), uid=session_uid)
+# What a registration needs of its session and event, in two short queries written out: through the ORM
+# (select_related over every column of Wagtail's page and the event's) the look-up cost more than the
+# registration itself.
+_SESSION_SQL = ("SELECT id, event_id, uid, starts_at, ends_at, capacity, confirmed_seats, status, "
+                "registration_closed FROM events_eventsession WHERE uid = %s")
+_EVENT_SQL = ("SELECT p.id, p.live, p.locale_id, e.page_ptr_id, e.max_seats_per_person, e.registration_required, "
+              "e.registration_opens_at, e.registration_closes_at FROM events_eventpage e "
+              "JOIN wagtailcore_page p ON p.id = e.page_ptr_id WHERE e.page_ptr_id = %s")
+
+
+def _narrow_session(session_uid):
+    uid = EventSession._meta.get_field("uid").get_db_prep_value(session_uid, connection)
+    session = next(iter(EventSession.objects.raw(_SESSION_SQL, [uid])), None)
+    if session is not None:
+        session.event = next(iter(EventPage.objects.raw(_EVENT_SQL, [session.event_id])), None)
+    return session if session is not None and session.event is not None else None
+
+
+def _session_or_404(session_uid, *, narrow=False):
+    if narrow:
+        session = _narrow_session(session_uid)
+        if session is None:
+            raise Http404
+    else:
+        session = get_object_or_404(EventSession.objects.select_related("event"), uid=session_uid)
     if not session.event.live:
         raise Http404
     return session
@@ -49,7 +73,7 @@ def register(request, session_uid):
 
     On any refusal the form comes back with the message and everything typed.
     """
-    session = _session_or_404(session_uid)
+    session = _session_or_404(session_uid, narrow=request.method == "POST")
     language = get_language()
     form = RegistrationForm(request.POST or None, session=session)
     status = 200
@@ -73,9 +97,11 @@ def register(request, session_uid):
                     # Never show someone else's registration: its link goes again to its own address only.
                     registration = result.registration
                     services._notify(_status_kind(registration), registration)
+                    session = _session_or_404(session_uid)
                     return _private(render(request, "events/registration/already.html",
                                            {"event": session.event, "session": session}))
                 return redirect("events:manage", result.registration.manage_secret)
+        session = _session_or_404(session_uid)  # the whole event again, for the page that says what to fix
     return _private(render(request, "events/registration/register.html",
                            {"event": session.event, "session": session, "form": form}, status=status))
 
