@@ -123,6 +123,19 @@ def test_event_json_ld_venue_sessions_and_cancelled(client, events):
     assert graph[2]["eventStatus"] == "https://schema.org/EventCancelled"
 
 
+def test_a_past_event_keeps_its_date_on_the_page_and_in_its_json_ld(client, events):
+    html = client.get(events["talk"].url).content.decode()
+    assert "No date to come" in html or "Aucune date à venir" in html
+    past = re.search(r'<ul class="past-sessions"[^>]*>(.*?)</ul>', html, re.S).group(1)
+    assert past.count("<li>") == 1 and "<time datetime=" in past
+    (event,) = event_graph(html)
+    assert event["name"] == "Conférence passée"
+    assert event["eventStatus"] == "https://schema.org/EventScheduled"
+    assert event["offers"]["availability"] == "https://schema.org/Discontinued"
+    # An event with dates to come does not list its past ones.
+    assert 'class="past-sessions"' not in client.get(events["page"].url).content.decode()
+
+
 def test_json_ld_escapes_script_closing_text(client, events):
     page = events["tour"]
     page.title = "Visite </script><script>alert(1)</script>"

@@ -47,6 +47,23 @@ def test_24h_and_1h_reminders_each_once_with_join_link(webinar):
 
 
 @pytest.mark.django_db
+def test_moving_a_session_later_sends_the_reminders_again_before_the_new_date(webinar):
+    from cimaise.events.services import sessions
+
+    session = webinar["session"]
+    make_registration(session)
+    assert reminders.send_due(at(session, hours=23)) == 1  # the 24 h reminder, for the old date
+    new_start = session.starts_at + datetime.timedelta(days=7)
+    sessions.update_session(session, starts_at=new_start, ends_at=new_start + datetime.timedelta(hours=1))
+    session.refresh_from_db()
+    assert reminders.send_due(at(session, hours=25)) == 0
+    assert reminders.send_due(at(session, hours=23)) == 1  # due again before the new date
+    reminder = mail.outbox[-1]
+    assert reminder.subject.startswith(("Rappel", "Reminder"))
+    assert [m.to for m in mail.outbox if m.subject.startswith(("Rappel", "Reminder"))] == [["lea@example.org"]] * 2
+
+
+@pytest.mark.django_db
 def test_no_reminder_after_the_start_and_only_the_nearest_when_late(webinar):
     session = webinar["session"]
     make_registration(session)

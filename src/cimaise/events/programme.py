@@ -289,15 +289,23 @@ def index_context(index, request, now=None):
     }
 
 
+PAST_SESSIONS_SHOWN = 5
+
+
 def event_context(page, request, now=None):
     """The event page's context: its upcoming sessions with their state, and its JSON-LD ``Event`` data."""
     from cimaise.events.structured_data import event_json_ld
 
     now = now or timezone.now()
-    sessions = [view_session(page, s, now) for s in sessions_of(page) if s.ends_at >= now]
+    every = list(sessions_of(page))
+    sessions = [view_session(page, s, now) for s in every if s.ends_at >= now]
+    # An archived event keeps its dates, on the page and in its JSON-LD (the latest few, newest first).
+    past_sessions = [view_session(page, s, now) for s in reversed(every) if s.ends_at < now][:PAST_SESSIONS_SHOWN]
+    described = [v.session for v in sessions] or [v.session for v in past_sessions]
     return {
         "sessions": sessions,
+        "past_sessions": past_sessions if not sessions else [],
         "audience_list": audiences_of(page),
         "ics_url": f"{reverse('events:calendar')}?{urlencode({'event': page.pk})}",
-        "event_json_ld": event_json_ld(page, request, sessions=[v.session for v in sessions]),
+        "event_json_ld": event_json_ld(page, request, sessions=described, now=now),
     }

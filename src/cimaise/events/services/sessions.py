@@ -11,7 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cimaise.events.models import EventSession, Registration
+from cimaise.events.models import EventSession, Registration, SentReminder
 from cimaise.events.services import registrations as registration_services
 from cimaise.events.services.registrations import ACTIVE, Status
 
@@ -42,7 +42,10 @@ def _notify_active(session, kind):
 
 
 def update_session(session, *, starts_at=None, ends_at=None, user=None):
-    """Move a session; every active registration's calendar entry is updated (SEQUENCE raised, "updated" sent)."""
+    """Move a session; every active registration's calendar entry is updated (SEQUENCE raised, "updated" sent).
+
+    The reminders follow the new date: those already sent for the old one are forgotten.
+    """
     starts_at = starts_at or session.starts_at
     ends_at = ends_at or session.ends_at
     _check_times(starts_at, ends_at)
@@ -52,6 +55,8 @@ def update_session(session, *, starts_at=None, ends_at=None, user=None):
         EventSession.objects.filter(pk=session.pk).update(
             starts_at=starts_at, ends_at=ends_at, sequence=F("sequence") + 1, updated_at=timezone.now())
         Registration.objects.filter(session=session, status__in=ACTIVE).update(sequence=F("sequence") + 1)
+        # Reminders sent for the old date say nothing of the new one: they are due again before it.
+        SentReminder.objects.filter(registration__session=session).delete()
         session.refresh_from_db()
         _notify_active(session, "updated")
     return session
