@@ -140,6 +140,37 @@ def test_api_lists_events_with_sessions_and_availability(client, events):
     assert items["Conférence passée"]["sessions"] == []
 
 
+def test_api_listing_loads_sessions_and_speakers_once_for_all_events(client, events):
+    """The listing's queries do not grow with the number of events (two more events: the same count)."""
+    import datetime
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from cimaise.events.models import EventPage, EventSession, Speaker
+
+    url = "/api/v2/pages/?type=events.EventPage&fields=sessions,speakers&locale=fr"
+    client.get(url)  # warm caches (site, locales)
+    with CaptureQueriesContext(connection) as before:
+        first = client.get(url).json()
+    for n in (1, 2):
+        page = events["index"].add_child(instance=EventPage(title=f"Atelier {n}", slug=f"atelier-{n}",
+                                                                venue="Atelier"))
+        page.speakers.add(Speaker(name=f"Intervenante {n}"))
+        page.save_revision().publish()
+        start = timezone.now() + datetime.timedelta(days=n + 3)
+        EventSession.objects.create(event=page, starts_at=start, ends_at=start + datetime.timedelta(hours=1),
+                                    capacity=10)
+    with CaptureQueriesContext(connection) as after:
+        second = client.get(url).json()
+    assert second["meta"]["total_count"] == first["meta"]["total_count"] + 2
+    added = {item["title"]: item for item in second["items"]}
+    assert len(added["Atelier 2"]["sessions"]) == 1 and added["Atelier 2"]["speakers"][0]["name"] == "Intervenante 2"
+    assert len(after.captured_queries) <= len(before.captured_queries), "\n".join(
+        q["sql"][:150] for q in after.captured_queries)
+
+
 def test_api_detail_and_english_translation(client, events):
     detail = client.get(f"/api/v2/pages/{events['webinar_en'].pk}/").json()
     assert detail["title"] == "Webinar: restoring a painting"

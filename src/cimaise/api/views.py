@@ -26,6 +26,10 @@ def _with_clean_search(backends):
 class PagesAPIViewSet(WagtailPagesAPIViewSet):
     filter_backends = _with_clean_search(WagtailPagesAPIViewSet.filter_backends)
 
+    def get_queryset(self):
+        # Every item's meta says its locale: loaded with the pages, not one query per item.
+        return super().get_queryset().select_related("locale")
+
 
 class ImagesAPIViewSet(WagtailImagesAPIViewSet):
     filter_backends = _with_clean_search(WagtailImagesAPIViewSet.filter_backends)

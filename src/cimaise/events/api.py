@@ -11,6 +11,27 @@ from rest_framework import serializers
 # No import of the events' models at module level: models.py imports these serialisers for its api_fields.
 
 
+def _prepare_listing(field):
+    """In a listing, load the sessions and speakers of every event of the page of results at once.
+
+    Wagtail's listing serialises the pages one by one: without this, each event would cost two queries.
+    The root serializer's ``instance`` is the list being serialised; it is prepared once.
+    """
+    from django.db.models import prefetch_related_objects
+
+    from cimaise.events.models import EventPage
+    from cimaise.events.programme import attach_sessions
+
+    root = field.root
+    if getattr(root, "_events_prepared", False) or not getattr(root, "many", False):
+        return
+    root._events_prepared = True
+    pages = [page for page in (root.instance or []) if isinstance(page, EventPage)]
+    if pages:
+        attach_sessions(pages)
+        prefetch_related_objects(pages, "speakers")
+
+
 def session_data(page, session, now=None):
     from cimaise.events.programme import session_state
 
@@ -42,6 +63,7 @@ class SessionsField(serializers.Field):
     def to_representation(self, page):
         from cimaise.events.programme import sessions_of
 
+        _prepare_listing(self)
         sessions = getattr(page, "all_sessions", None)
         if sessions is None:
             sessions = sessions_of(page)
@@ -60,6 +82,7 @@ class SpeakersField(serializers.Field):
         return instance
 
     def to_representation(self, page):
+        _prepare_listing(self)
         return [{"name": s.name, "role": s.role, "bio": s.bio, "photo": s.photo_id} for s in page.speakers.all()]
 
 
