@@ -260,3 +260,31 @@ def test_the_panel_passes_axe_and_fits_a_phone(phone, assistant_site, content_ma
             failures.append((selector, violations))
     assert not failures, axe.report(failures)
     assert not [error for error in console_errors if "favicon" not in error], console_errors
+
+
+def test_an_organiser_writes_an_events_reminder_message_with_the_assistant(page, assistant_site, content_manager):
+    """The event's own texts (reminder message, social post, accessibility) have the assistant too."""
+    from cimaise.ai.models import AIInteraction, AIOutcome
+    from cimaise.events.models import EventIndexPage, EventPage
+
+    home = assistant_site["home"]
+    index = home.add_child(instance=EventIndexPage(title="Agenda", slug="agenda"))
+    event = index.add_child(instance=EventPage(title="Visite des réserves", slug="visite", venue="Réserves",
+                                               reminder_message="Rendez-vous devant la billetterie."))
+    log_in(page, content_manager)
+    page.goto(f"/admin/pages/{event.pk}/edit/")
+    for field in ("social_post", "accessibility"):
+        expect(page.locator(f"[data-contentpath='{field}'] [data-cimaise-ai-trigger]")).to_have_count(1)
+    trigger, panel = open_assistant(page, "reminder_message")
+    expect(panel.locator("[data-action]")).to_have_value("rewrite")
+    expect(panel.locator("[data-text]")).to_have_value("Rendez-vous devant la billetterie.")
+    panel.locator("[data-generate]").click()
+    result = panel.locator(".cimaise-ai-result").first
+    expect(result.locator("[data-result-text]")).to_have_text("".join(ANSWER), timeout=30_000)
+    result.locator("[data-use=replaced]").click()
+    expect(page.locator("#id_reminder_message")).to_have_value("".join(ANSWER))
+    page.keyboard.press("Escape")
+    save_draft(page)
+    entry = AIInteraction.objects.get(status="ok")
+    assert (entry.page_id, entry.field_name) == (event.pk, "reminder_message")
+    assert AIOutcome.objects.get(interaction=entry).kind == "replaced"

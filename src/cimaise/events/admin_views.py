@@ -191,8 +191,29 @@ class SessionsView(WagtailAdminTemplateMixin, TemplateView):
                          "ends": timezone.localtime(session.ends_at, tz), "waiting": counts["waitlisted"],
                          "offered": counts["offered"], "cancelled": session.status == EventSession.Status.CANCELLED})
         context.update(event=self.event, rows=rows, form=self.form, time_zone=self.event.time_zone,
-                       checkin=self.request.user.has_perm(CHECK_IN_PERMISSION))
+                       checkin=self.request.user.has_perm(CHECK_IN_PERMISSION), **self.promotion())
         return context
+
+    def promotion(self):
+        """The published social media post, with the AI disclosure line when AI helped write the event's texts.
+
+        The post shown is the live one: its AI note was approved with it. With AI entries and no approved
+        note yet, no line can be given and the organiser is sent to the note.
+        """
+        from cimaise.ai.transparency import public as ai_public
+        from cimaise.ai.transparency import services as ai_notes
+
+        post = self.event.social_post.strip()
+        if not post:
+            return {"social_post": ""}
+        note = ai_notes.live_note(self.event) if self.event.live else None
+        line = ""
+        if note is not None:
+            line = ai_public.disclosure_line(note, self.event.locale.language_code,
+                                             ai_public.note_url(self.event.full_url or ""))
+        return {"social_post": post, "social_disclosure": line,
+                "social_needs_note": note is None and ai_notes.has_ai_entries(self.event.pk),
+                "note_url": reverse("ai_notes:page", args=[self.event.pk])}
 
 
 def _csv_cell(value):

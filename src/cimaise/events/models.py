@@ -16,6 +16,7 @@ import secrets
 import uuid
 import zoneinfo
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -127,6 +128,14 @@ class EventPage(AITransparentPageMixin, Page):
     max_seats_per_person = models.PositiveSmallIntegerField(_("seats per person, at most"), default=4)
     reminder_hours = models.JSONField(_("reminders (hours before)"), default=default_reminder_hours,
                                       validators=[validate_reminder_hours], blank=True)
+    # Texts around the event, written like any other (the AI assistant serves them; they count in the AI note).
+    reminder_message = models.TextField(
+        _("message in the reminders"), blank=True, max_length=1000,
+        help_text=_("A few words added to the reminder emails, e.g. what to bring or where to meet."))
+    social_post = models.TextField(
+        _("social media post"), blank=True, max_length=3000,
+        help_text=_("Not shown on the site: the text to share on social networks, shown with the AI disclosure "
+                    "line on the event's sessions page."))
 
     parent_page_types = ["events.EventIndexPage"]
     subpage_types = []
@@ -143,9 +152,15 @@ class EventPage(AITransparentPageMixin, Page):
                          FieldPanel("time_zone")], heading=_("Where and when")),
         MultiFieldPanel([FieldPanel("registration_required"), FieldPanel("registration_opens_at"),
                          FieldPanel("registration_closes_at"), FieldPanel("max_seats_per_person"),
-                         FieldPanel("reminder_hours")], heading=_("Registration")),
+                         FieldPanel("reminder_hours"),
+                         FieldPanel("reminder_message", widget=forms.Textarea(
+                             attrs={"rows": 3, "data-ai-assist": "rewrite"}))], heading=_("Registration")),
         MultiFieldPanel([FieldPanel("price"), FieldPanel("price_note"), FieldPanel("audiences"),
-                         FieldPanel("accessibility")], heading=_("Practical information")),
+                         FieldPanel("accessibility", widget=forms.Textarea(
+                             attrs={"rows": 3, "data-ai-assist": "plain_language"}))],
+                        heading=_("Practical information")),
+        FieldPanel("social_post", heading=_("Promotion"), widget=forms.Textarea(
+            attrs={"rows": 4, "data-ai-assist": "social"})),
     ]
     api_fields = [APIField("kind"), APIField("intro"), APIField("description"), APIField("attendance"),
                   APIField("venue"), APIField("price"), APIField("price_note"), APIField("audiences"),

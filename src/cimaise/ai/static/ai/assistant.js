@@ -149,7 +149,10 @@
     root.querySelectorAll("input[type=text], textarea").forEach(function (input) {
       var name = input.name || "";
       var last = name.split("-").pop();
-      if (PLAIN_FIELDS.indexOf(name) !== -1 || (name.indexOf("-") !== -1 && BLOCK_FIELDS.indexOf(last) !== -1)) {
+      // A field may also ask for the assistant itself (data-ai-assist="<its usual action>"), e.g. an event's
+      // social media post or the message of its reminders.
+      if (PLAIN_FIELDS.indexOf(name) !== -1 || input.hasAttribute("data-ai-assist") ||
+          (name.indexOf("-") !== -1 && BLOCK_FIELDS.indexOf(last) !== -1)) {
         attach(input, "plain", input);
       }
     });
@@ -395,7 +398,9 @@
 
   function defaultAction(field) {
     var name = field.path.split("/").pop();
-    var wanted = name === "image_alt" || name === "alt_text" ? "alt_text"
+    var asked = field.input && field.input.getAttribute("data-ai-assist");
+    var wanted = asked ? asked
+      : name === "image_alt" || name === "alt_text" ? "alt_text"
       : TITLE_FIELDS.indexOf(name) !== -1 ? "titles" : "rewrite";
     if (allowed(wanted)) {
       return wanted;
