@@ -54,6 +54,9 @@ INSTALLED_APPS = [
     "cimaise.pages",
     "cimaise.events",
     "cimaise.demo",
+    "cimaise.audience.campaigns",
+    "cimaise.audience.segments",
+    "cimaise.audience",
     "cimaise.ai",
     "cimaise.institution",
     "cimaise.core",
@@ -205,6 +208,28 @@ CIMAISE_EVENTS = {
     "RATE_WINDOW": 600,
     # Where the attempts are counted: a SQLite file of its own on one machine; the shared cache with Redis.
     "RATE_LIMIT_DB": None if (_redis_url or TESTING) else VAR_DIR / "ratelimit.sqlite3",
+}
+
+# --- audience -------------------------------------------------------------------
+
+# Contacts, import, GDPR (cimaise.audience).
+CIMAISE_AUDIENCE = {
+    # Record the IP address with a consent given on the site (proof); off where it is not lawful or wanted.
+    "CONSENT_RECORD_IP": env.bool("AUDIENCE_CONSENT_RECORD_IP", False),
+}
+# Newsletter lists, double opt-in, preference centre, unsubscribe (cimaise.audience).
+CIMAISE_SUBSCRIPTIONS = {
+    # Days a double opt-in confirmation link stays valid.
+    "CONFIRM_DAYS": env.int("AUDIENCE_CONFIRM_DAYS", 7, 1),
+}
+# The sending engine (cimaise.audience.campaigns).
+CIMAISE_SENDING = {
+    "BATCH_SIZE": env.int("SENDING_BATCH_SIZE", 500, 1),
+    "CONCURRENCY": env.int("SENDING_CONCURRENCY", 4, 1),
+    # Messages per second at most (0: as fast as the mail server takes them).
+    "RATE_PER_SECOND": env.int("SENDING_RATE_PER_SECOND", 0, 0),
+    # Open and click tracking: off unless turned on (readers are told when it is on).
+    "TRACKING": env.bool("SENDING_TRACKING", False),
 }
 
 # --- AI studio ----------------------------------------------------------------

@@ -23,6 +23,9 @@ urlpatterns = [
     path("qr/<int:page_id>/label/", views.page_qr_label, name="page_qr_label"),
     path("screens/<slug:slug>/", views.screen, name="screen"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Links in emails that work without a language prefix or a cookie (one-click unsubscribe, tracking).
+    path("m/", include("cimaise.audience.mail_urls")),
+    path("c/", include("cimaise.audience.campaigns.urls")),
 ]
 
 if settings.SERVE_MEDIA:
@@ -36,6 +39,7 @@ urlpatterns += i18n_patterns(
     path("feeds/articles.rss", feeds.ArticlesFeed(), name="articles_rss"),
     path("feeds/articles.atom", feeds.ArticlesAtomFeed(), name="articles_atom"),
     path("events/", include("cimaise.events.urls")),
+    path("newsletter/", include("cimaise.audience.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

@@ -1,0 +1,1 @@
+"""Segments: none yet."""
