@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "cimaise.demo",
     "cimaise.audience.campaigns",
     "cimaise.audience.segments",
+    "cimaise.audience.loyalty",
     "cimaise.audience",
     "cimaise.ai",
     "cimaise.institution",
@@ -195,6 +196,7 @@ CIMAISE_PERIODIC_TASKS = [
     ("cimaise.pages.tasks.publish_scheduled_pages", env.int("SCHEDULED_PUBLISHING_INTERVAL", 60, 5)),
     ("cimaise.events.tasks.send_reminders", 60),
     ("cimaise.events.tasks.expire_offers", 60),
+    ("cimaise.audience.loyalty.tasks.send_renewal_reminders", 3600),
 ]
 
 # --- events ---------------------------------------------------------------------
@@ -221,6 +223,13 @@ CIMAISE_AUDIENCE = {
 CIMAISE_SUBSCRIPTIONS = {
     # Days a double opt-in confirmation link stays valid.
     "CONFIRM_DAYS": env.int("AUDIENCE_CONFIRM_DAYS", 7, 1),
+    # Days a preference centre link (in every newsletter and in "get a new link" emails) stays valid.
+    "PREFERENCES_DAYS": env.int("AUDIENCE_PREFERENCES_DAYS", 90, 1),
+}
+# django-anymail: the ESP's tracking webhooks (bounces, complaints, unsubscribes) at /m/anymail/<esp>/tracking/,
+# protected by HTTP basic auth "user:password" (the same secret given to the ESP). Without it, they refuse all.
+ANYMAIL = {
+    "WEBHOOK_SECRET": env.str("EMAIL_WEBHOOK_SECRET", ""),
 }
 # The sending engine (cimaise.audience.campaigns).
 CIMAISE_SENDING = {

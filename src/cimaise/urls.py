@@ -40,6 +40,7 @@ urlpatterns += i18n_patterns(
     path("feeds/articles.atom", feeds.ArticlesAtomFeed(), name="articles_atom"),
     path("events/", include("cimaise.events.urls")),
     path("newsletter/", include("cimaise.audience.urls")),
+    path("card/", include("cimaise.audience.loyalty.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )
