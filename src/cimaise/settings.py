@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "cimaise.pages",
     "cimaise.events",
     "cimaise.demo",
+    "cimaise.audience.dashboard",
     "cimaise.audience.campaigns",
     "cimaise.audience.segments",
     "cimaise.audience.loyalty",
@@ -218,6 +219,9 @@ CIMAISE_EVENTS = {
 CIMAISE_AUDIENCE = {
     # Record the IP address with a consent given on the site (proof); off where it is not lawful or wanted.
     "CONSENT_RECORD_IP": env.bool("AUDIENCE_CONSENT_RECORD_IP", False),
+    # Months without any activity after which a contact is erased by `manage apply_audience_retention`
+    # (0: never). Three years is the CNIL's guidance for prospects.
+    "RETENTION_MONTHS": env.int("AUDIENCE_RETENTION_MONTHS", 36, 0),
 }
 # Newsletter lists, double opt-in, preference centre, unsubscribe (cimaise.audience).
 CIMAISE_SUBSCRIPTIONS = {
