@@ -1,5 +1,6 @@
 """The demo institution: what ``load_demo`` creates, that it loads once, and that it renders."""
 
+import datetime
 import io
 from urllib.parse import urlsplit
 
@@ -107,6 +108,19 @@ class TestTheLoadedDemo:
             assert article.intro
             assert article.get_translations().live().exists()
 
+
+    def test_a_member_has_earned_and_spent_points_and_has_a_card(self, demo, client):
+        from cimaise.audience.loyalty.models import PointsTransaction
+        from cimaise.audience.models import Contact
+
+        lea = Contact.objects.get(email="lea.moreau@example.org")
+        assert lea.membership_tier == "ami" and lea.membership_until > datetime.date.today()
+        kinds = list(PointsTransaction.objects.filter(contact=lea).values_list("kind", flat=True))
+        assert kinds.count("earned") == 5 and kinds.count("redeemed") == 1
+        assert lea.points == sum(PointsTransaction.objects.filter(contact=lea).values_list("points", flat=True)) >= 0
+        html = client.get(f"/fr/card/{lea.card.secret}/").content.decode()
+        assert "Léa Moreau" in html and lea.card.number in html
+        assert Contact.objects.count() >= 7
 
     def test_an_article_written_with_the_assistant_waits_for_its_note(self, demo):
         from cimaise.ai.models import MethodologyNote

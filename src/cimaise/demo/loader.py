@@ -29,6 +29,7 @@ from cimaise.demo import ai_use, images
 from cimaise.demo.content import accounts, ai_use as ai_stories, institution, screens
 from cimaise.demo.content.articles import articles
 from cimaise.demo.content.dates import PARIS, DemoCalendar
+from cimaise.demo.audience import create_audience
 from cimaise.demo.events import create_programme
 from cimaise.demo.content.pages import pages
 from cimaise.institution.models import InstitutionProfile
@@ -132,6 +133,7 @@ class _Loader:
         self.create_screens()
         self.fill_profile()
         self.create_ai_draft()
+        create_audience(self)
 
     # --- steps ----------------------------------------------------------------
 
