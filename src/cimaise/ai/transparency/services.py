@@ -79,7 +79,13 @@ def refresh_page(page, revision=None):
                       "entries": [e.as_dict() for e in result.entries]},
         )
     found = facts.collect(interactions, result).as_dict()
-    labels = field_labels(page)
+    return note_for_text(content_type, object_id, fingerprint, found, field_labels(page), page.title,
+                         revision=revision)
+
+
+def note_for_text(content_type, object_id, fingerprint, found, labels, title, *, revision=None):
+    """The note of an item's text with this ``fingerprint``: the existing one (its facts brought up to date
+    while unapproved) or a new draft; older unapproved notes of the item are superseded. In a transaction."""
     notes = MethodologyNote.objects.select_for_update().filter(content_type=content_type, object_id=object_id)
     note = notes.filter(fingerprint=fingerprint).exclude(status=MethodologyNote.Status.SUPERSEDED).first()
     if note is not None:
@@ -101,7 +107,7 @@ def refresh_page(page, revision=None):
     notes.filter(status__in=ACTIVE).update(status=MethodologyNote.Status.SUPERSEDED)
     wording = drafting.draft_all(found, labels)
     return MethodologyNote.objects.create(
-        content_type=content_type, object_id=object_id, title=page.title[:255], revision=revision,
+        content_type=content_type, object_id=object_id, title=title[:255], revision=revision,
         fingerprint=fingerprint, facts=found, share=found["share"], drafted=wording, **wording,
         checks=previous.checks if previous else [], responsible=previous.responsible if previous else "",
     )
