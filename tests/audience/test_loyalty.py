@@ -186,3 +186,15 @@ def test_the_desk_records_visit_purchase_reward_and_membership(client, django_us
     assert "Not enough points" in html or "Pas assez de points" in html
     assert Contact.objects.get(pk=lea.pk).points == 5
     assert 'role="alert"' in client.get("/admin/loyalty/desk/?card=0000000000").content.decode()
+
+
+def test_registrations_and_check_ins_recorded_on_the_timeline_earn_their_points(lea):
+    from cimaise.audience.services.contacts import record_activity
+
+    PointsRule.objects.create(activity="registered", points=10)
+    PointsRule.objects.create(activity="checked_in", points=20)
+    record_activity(lea, "registered", ref="events.registration:3")
+    record_activity(lea, "checked_in", ref="events.registration:3")
+    record_activity(lea, "email_opened", ref="audience_campaigns.campaign:1")
+    lea.refresh_from_db()
+    assert lea.points == 30

@@ -11,7 +11,13 @@ class LoyaltyConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from django.db.models.signals import post_save
+
+        from cimaise.audience.models import ContactActivity
         from cimaise.institution import roles
+
+        # Points for what is recorded elsewhere (an event registration, a check-in), as it is recorded.
+        post_save.connect(_activity_recorded, sender=ContactActivity, dispatch_uid="loyalty_points_for_activity")
 
         # The front desk records visits and purchases and hands out rewards; marketing runs the programmes.
         desk = ["audience_loyalty.use_loyalty_desk"]
@@ -22,3 +28,10 @@ class LoyaltyConfig(AppConfig):
                   for action in ("add", "change", "delete", "view")]
         for role in (roles.COMMUNITY_MANAGER, roles.ADMINISTRATION):
             roles.register_role_permissions(role, manage)
+
+
+def _activity_recorded(sender, instance, created, raw=False, **kwargs):
+    if created and not raw:
+        from cimaise.audience.loyalty.services import on_activity
+
+        on_activity(instance)
