@@ -89,7 +89,8 @@ def server_env(var_dir, port, *, database_url=None, settings_module="_registrati
         ALLOWED_HOSTS=f"{HOST},localhost",
         BASE_URL=f"http://{HOST}:{port}",
         DJANGO_SETTINGS_MODULE=settings_module,
-        PYTHONPATH=os.pathsep.join([str(var_dir), *map(str, extra_path), str(BENCH), str(ROOT / "src")]),
+        # Not bench/ itself: bench/email.py would hide the standard library's email package.
+        PYTHONPATH=os.pathsep.join([str(var_dir), *map(str, extra_path), str(ROOT / "src")]),
         LOG_LEVEL="WARNING",
         PYTHONDONTWRITEBYTECODE="1",
     )

@@ -243,6 +243,8 @@ CIMAISE_SENDING = {
     "RATE_PER_SECOND": env.int("SENDING_RATE_PER_SECOND", 0, 0),
     # Open and click tracking: off unless turned on (readers are told when it is on).
     "TRACKING": env.bool("SENDING_TRACKING", False),
+    # Seconds without a heartbeat after which a sending runner is taken for dead and its campaign taken over.
+    "LEASE_SECONDS": env.int("SENDING_LEASE_SECONDS", 300, 30),
 }
 
 # --- AI studio ----------------------------------------------------------------
@@ -358,10 +360,7 @@ if _esp:
     if _esp not in _ESP_BACKENDS:
         raise ConfigError(f"EMAIL_ESP={_esp!r} is not supported: use one of {', '.join(sorted(_ESP_BACKENDS))}")
     EMAIL_BACKEND = _ESP_BACKENDS[_esp]
-    ANYMAIL = {
-        f"{_esp.upper()}_API_KEY": env.str("EMAIL_ESP_API_KEY", ""),
-        "WEBHOOK_SECRET": env.str("EMAIL_WEBHOOK_SECRET", ""),
-    }
+    ANYMAIL.update({f"{_esp.upper()}_API_KEY": env.str("EMAIL_ESP_API_KEY", "")})
 elif env.str("EMAIL_HOST"):
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     EMAIL_HOST = env.str("EMAIL_HOST")

@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import SubmenuMenuItem
 
+from cimaise.audience import subscription_hooks  # noqa: F401 - newsletter lists
+from cimaise.audience import contact_hooks  # noqa: F401 - contacts, import, duplicates
 from cimaise.audience.menu import audience_menu
 
 

@@ -8,6 +8,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets import Button
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
+from cimaise.audience.services import gdpr
 from cimaise.events import admin_views
 from cimaise.events.models import EventPage
 
@@ -42,3 +43,22 @@ def event_sessions_button(page, user, view_name, next_url=None):
     if specific is not None and issubclass(specific, EventPage) and page.permissions_for_user(user).can_edit():
         yield Button(_("Sessions and attendees"), reverse("events_admin:sessions", args=[page.pk]),
                      icon_name="date", priority=25)
+
+
+# --- the audience's GDPR export and erasure reach the registrations (audience may not import events) ---
+
+@hooks.register(gdpr.EXPORT_HOOK)
+def export_registrations(email):
+    from cimaise.events.models import Registration
+
+    return {"event_registrations": [
+        {"event": r.session.event.title, "starts_at": r.session.starts_at.isoformat(), "name": r.name,
+         "email": r.email, "seats": r.seats, "status": r.status, "accessibility_needs": r.accessibility_needs}
+        for r in Registration.objects.filter(email=email).select_related("session__event")]}
+
+
+@hooks.register(gdpr.ERASE_HOOK)
+def erase_registrations(email, replacement):
+    from cimaise.events.models import Registration
+
+    return Registration.objects.filter(email=email).update(name="", email=replacement, accessibility_needs="")

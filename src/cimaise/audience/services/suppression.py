@@ -6,13 +6,18 @@ from cimaise.audience.models import Suppression, email_digest
 
 
 def suppress(email, reason, detail=""):
-    """Suppress ``email`` (idempotent: the first reason stays); returns the Suppression."""
+    """Suppress ``email`` (idempotent: the first reason stays, but erasure replaces any); returns the Suppression."""
     digest = email_digest(email)
     try:
         with transaction.atomic():
             return Suppression.objects.create(email_hash=digest, reason=reason, detail=detail[:300])
     except IntegrityError:
-        return Suppression.objects.get(email_hash=digest)
+        existing = Suppression.objects.get(email_hash=digest)
+        # Erasure outranks the rest: an erased person must never come back, even through a re-subscription.
+        if reason == Suppression.Reason.ERASED and existing.reason != reason:
+            Suppression.objects.filter(pk=existing.pk).update(reason=reason)
+            existing.reason = reason
+        return existing
 
 
 def lift(email):

@@ -12,10 +12,12 @@ import datetime
 import re
 from dataclasses import dataclass
 
+from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from cimaise.audience.services import contacts as audience_contacts
 from cimaise.events.models import EventSession, Registration
 
 # Doors open this long before a session and stay open this long after its end.
@@ -104,9 +106,12 @@ def check_in(code, *, user, session=None, now=None):
             reg_session.starts_at - OPEN_BEFORE <= now <= reg_session.ends_at + OPEN_AFTER):
         return CheckInResult(False, "not_today", _("This ticket is for another day or time: %(session)s.")
                              % {"session": str(reg_session)}, registration)
-    updated = Registration.objects.filter(
-        pk=registration.pk, status=Registration.Status.CONFIRMED, checked_in_at__isnull=True,
-    ).update(checked_in_at=now, checked_in_by=user)
+    with transaction.atomic():
+        updated = Registration.objects.filter(
+            pk=registration.pk, status=Registration.Status.CONFIRMED, checked_in_at__isnull=True,
+        ).update(checked_in_at=now, checked_in_by=user)
+        if updated:
+            audience_contacts.record_check_in(registration, now)  # the person's timeline and figures (#6)
     registration.refresh_from_db()
     if updated:
         return CheckInResult(True, "checked_in", _("Welcome: checked in."), registration)
