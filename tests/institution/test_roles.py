@@ -46,6 +46,11 @@ EXPECTED = {
     "see the AI oversight dashboard": [Y, Y, N, N, N],
     "check visitors in and see attendee lists": [Y, N, N, N, Y],
     "choose the AI model": [Y, N, N, N, N],
+    "see contacts and the audience dashboard": [Y, Y, N, Y, N],
+    "manage and import contacts": [Y, N, N, Y, N],
+    "manage newsletter lists": [Y, N, N, Y, N],
+    "use the loyalty desk": [Y, N, N, Y, Y],
+    "manage membership programmes and rewards": [Y, N, N, Y, N],
 }
 MATRIX = {cap: dict(zip(COLUMNS, allowed, strict=True)) for cap, allowed in EXPECTED.items()}
 
@@ -149,6 +154,18 @@ def capability_checks(site_pages, media):
             u.has_perm("events.check_in_registration"), c, "/admin/events/checkin/"),
         "choose the AI model": lambda u, c: both(
             u.has_perm("ai.change_aimodelsettings"), c, f"/admin/settings/ai/aimodelsettings/{site.pk}/"),
+        "see contacts and the audience dashboard": lambda u, c: both(
+            u.has_perm("audience.view_contact"), c, "/admin/audience/dashboard/")
+        and _view_allowed(c, "/admin/audience/contacts/"),
+        "manage and import contacts": lambda u, c: both(
+            u.has_perm("audience.change_contact") and u.has_perm("audience.add_contactimport"), c,
+            "/admin/audience/contacts/imports/"),
+        "manage newsletter lists": lambda u, c: both(
+            u.has_perm("audience.change_newsletterlist"), c, "/admin/audience/lists/"),
+        "use the loyalty desk": lambda u, c: both(
+            u.has_perm("audience_loyalty.use_loyalty_desk"), c, "/admin/loyalty/desk/"),
+        "manage membership programmes and rewards": lambda u, c: both(
+            u.has_perm("audience_loyalty.change_reward"), c, "/admin/snippets/audience_loyalty/reward/"),
     }
 
 

@@ -9,3 +9,13 @@ class CampaignsConfig(AppConfig):
     label = "audience_campaigns"
     verbose_name = _("Campaigns")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from cimaise.institution import roles
+
+        # Marketing composes and sends newsletters; Administration may too; Direction follows the results.
+        everything = ["audience_campaigns.view_campaign", "audience_campaigns.add_campaign",
+                      "audience_campaigns.change_campaign", "audience_campaigns.send_campaign"]
+        for role in (roles.COMMUNITY_MANAGER, roles.ADMINISTRATION):
+            roles.register_role_permissions(role, everything)
+        roles.register_role_permissions(roles.DIRECTION, ["audience_campaigns.view_campaign"])

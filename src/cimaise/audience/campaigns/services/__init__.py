@@ -1,0 +1,1 @@
+"""Every change of a campaign: composition and lifecycle (``campaigns``), who receives it (``recipients``)."""
