@@ -198,6 +198,7 @@ CIMAISE_PERIODIC_TASKS = [
     ("cimaise.events.tasks.send_reminders", 60),
     ("cimaise.events.tasks.expire_offers", 60),
     ("cimaise.audience.loyalty.tasks.send_renewal_reminders", 3600),
+    ("cimaise.audience.campaigns.tasks.start_due_campaigns", 60),
 ]
 
 # --- events ---------------------------------------------------------------------

@@ -108,3 +108,17 @@ def test_the_page_and_its_csv_for_people_who_may_see_contacts(client, django_use
     assert rows[0][:3] == ["month", "sent", "delivered"] and rows[2][:2] == ["2026-02", "4"]
     bad = client.get("/admin/audience/dashboard/?from=2026-04-01&to=2026-03-01").content.decode()
     assert 'role="alert"' in bad and "2026-04-01" in bad  # what was typed stays in the form
+
+
+def test_campaign_results_count_the_messages_the_sender_sent(audience):
+    from cimaise.audience.campaigns.models import Campaign, CampaignRecipient
+    from cimaise.audience.models import NewsletterList
+
+    letter = NewsletterList.objects.create(name="La lettre", slug="lettre")
+    campaign = Campaign.objects.create(name="Lettre de mars", subject="Mars au musée", newsletter=letter)
+    for n, contact in enumerate(audience[:3]):
+        CampaignRecipient.objects.create(campaign=campaign, contact=contact, email=contact.email,
+                                         status="sent" if n < 2 else "failed", sent_at=at("2026-03-05T08:00"))
+    rows = {row["name"]: row for row in figures.campaigns(period())}
+    assert rows["Lettre de mars"]["sent"] == 2
+    assert {r["month"].month: r["sent"] for r in figures.emails_by_month(period())}[3] == 2

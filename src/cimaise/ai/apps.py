@@ -31,9 +31,7 @@ class AIConfig(AppConfig):
         # A workflow approved during an admin request: refused before Wagtail publishes (admin_middleware).
         from wagtail.models import WorkflowState
 
-        from cimaise.ai.transparency.admin_middleware import check_workflow_publication
-
-        post_save.connect(check_workflow_publication, sender=WorkflowState,
+        post_save.connect(_check_workflow_publication, sender=WorkflowState,
                           dispatch_uid="cimaise_ai_check_workflow_publication")
         page_published.connect(signals.page_went_live, dispatch_uid="cimaise_ai_page_published")
         page_unpublished.connect(signals.page_went_live, dispatch_uid="cimaise_ai_page_unpublished")
@@ -45,3 +43,11 @@ class AIConfig(AppConfig):
         # Direction oversees AI use (the transparency dashboard, docs/ai-transparency.md).
         for role in (roles.ADMINISTRATION, roles.DIRECTION):
             roles.register_role_permissions(role, ["ai.view_ai_dashboard"])
+
+
+def _check_workflow_publication(sender, **kwargs):
+    # Imported when a workflow moves, not at start-up: the admin middleware's imports (the AI gateway, llm and
+    # its plugins) weigh about 30 MB, which processes that never publish (the campaign sender) need not carry.
+    from cimaise.ai.transparency.admin_middleware import check_workflow_publication
+
+    return check_workflow_publication(sender, **kwargs)

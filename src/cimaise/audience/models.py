@@ -108,7 +108,8 @@ class Contact(models.Model):
         ordering = ["last_name", "first_name", "email"]
         verbose_name = _("contact")
         verbose_name_plural = _("contacts")
-        indexes = [models.Index(fields=["language", "kind"], name="audience_contact_lang_kind")]
+        # (language, kind, postal code): the attribute segments' usual filter (see docs/audience-segments.md).
+        indexes = [models.Index(fields=["language", "kind", "postal_code"], name="audience_contact_lang_kind_pc")]
 
     def __str__(self):
         return self.full_name or self.email

@@ -22,7 +22,7 @@ class CampaignForm(forms.ModelForm):
 
     class Meta:
         model = Campaign
-        fields = ["name", "subject", "preheader", "language", "newsletter", "intro"]
+        fields = ["name", "subject", "preheader", "language", "newsletter", "segment", "intro"]
         widgets = {"intro": forms.Textarea(attrs={"rows": 6})}
 
     def __init__(self, *args, **kwargs):

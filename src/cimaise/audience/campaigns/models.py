@@ -39,6 +39,10 @@ class Campaign(models.Model):
                              help_text=_("A few words before the pages; blank lines separate paragraphs."))
     newsletter = models.ForeignKey(NewsletterList, verbose_name=_("list"), on_delete=models.PROTECT,
                                    related_name="campaigns")
+    # Narrows the list: only its subscribers who are also in the segment receive the campaign.
+    segment = models.ForeignKey("audience_segments.Segment", verbose_name=_("segment"), null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="campaigns",
+                                help_text=_("Optional: only the list's subscribers who are in this segment."))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT,
                               db_index=True)
     scheduled_at = models.DateTimeField(_("send at"), null=True, blank=True, db_index=True)

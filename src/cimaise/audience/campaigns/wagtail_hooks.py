@@ -30,3 +30,11 @@ class CampaignsMenuItem(MenuItem):
 def campaigns_menu_item():
     return CampaignsMenuItem(_("Campaigns"), reverse("campaigns_admin:index"), name="campaigns",
                              icon_name="mail", order=400)
+
+
+@hooks.register("audience_erase_personal_data")
+def erase_recipient_copies(email, replacement):
+    """An erased person's address and first name leave the campaigns' recipient lists too (the counts stay)."""
+    from cimaise.audience.campaigns.models import CampaignRecipient
+
+    return CampaignRecipient.objects.filter(email=email).update(email=replacement, first_name="")

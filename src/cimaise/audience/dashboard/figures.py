@@ -77,29 +77,53 @@ def emails_by_month(period):
     aggregates = {key: Count("pk", filter=Q(kind=kind)) for key, kind in EMAIL_KINDS.items()}
     rows = (ContactActivity.objects.filter(period.filter("at"), kind__in=list(EMAIL_KINDS.values())).order_by()
             .annotate(month=_month("at")).values("month").annotate(**aggregates))
-    return _by_month(period, rows, list(EMAIL_KINDS))
+    table = _by_month(period, rows, list(EMAIL_KINDS))
+    recipients = _campaign_recipients()
+    if recipients is not None:  # the campaigns' messages, counted where the sender records them
+        sent = {row["month"]: row["n"] for row in
+                recipients.filter(period.filter("sent_at"), status="sent").order_by()
+                .annotate(month=_month("sent_at")).values("month").annotate(n=Count("pk"))}
+        for row in table:
+            row["sent"] += sent.get(row["month"], 0)
+    return table
+
+
+def _campaign_model(name):
+    if not apps.is_installed("cimaise.audience.campaigns"):
+        return None
+    try:
+        return apps.get_model("audience_campaigns", name)
+    except LookupError:
+        return None
+
+
+def _campaign_recipients():
+    model = _campaign_model("CampaignRecipient")
+    return model.objects.all() if model is not None else None
 
 
 def campaigns(period):
-    """Per campaign with email lines in the period: the same figures, with the campaign's name when known."""
+    """Per campaign sent in the period (or with email lines in it): sent, delivered, bounced, opened, clicked,
+    unsubscribed, complaints. "sent" comes from the campaign's recipients; the rest from the timeline."""
     aggregates = {key: Count("pk", filter=Q(kind=kind)) for key, kind in EMAIL_KINDS.items()}
-    rows = list(ContactActivity.objects.filter(period.filter("at"), ref__startswith=CAMPAIGN_REF).order_by()
-                .values("ref").annotate(**aggregates))
-    names = {}
-    ids = [row["ref"][len(CAMPAIGN_REF):] for row in rows]
-    if apps.is_installed("cimaise.audience.campaigns") and ids:
-        try:
-            model = apps.get_model("audience_campaigns", "Campaign")
-            names = {str(pk): name for pk, name in
-                     model.objects.filter(pk__in=[i for i in ids if i.isdigit()]).values_list("pk", "name")}
-        except LookupError:
-            pass
+    found = {row["ref"][len(CAMPAIGN_REF):]: row for row in
+             ContactActivity.objects.filter(period.filter("at"), ref__startswith=CAMPAIGN_REF).order_by()
+             .values("ref").annotate(**aggregates)}
+    names, sent = {}, {}
+    model = _campaign_model("Campaign")
+    if model is not None:
+        recipients = _campaign_recipients().filter(period.filter("sent_at"), status="sent").order_by()
+        sent = {str(row["campaign_id"]): row["n"] for row in
+                recipients.values("campaign_id").annotate(n=Count("pk"))}
+        ids = {i for i in [*found, *sent] if i.isdigit()}
+        names = {str(pk): name for pk, name in model.objects.filter(pk__in=ids).values_list("pk", "name")}
     table = []
-    for row in rows:
-        campaign_id = row["ref"][len(CAMPAIGN_REF):]
-        table.append({"campaign_id": campaign_id, "name": names.get(campaign_id, f"#{campaign_id}"),
-                      **{key: row[key] for key in EMAIL_KINDS}})
-    return sorted(table, key=lambda row: -row["sent"])
+    for campaign_id in {*found, *sent}:
+        row = found.get(campaign_id) or {key: 0 for key in EMAIL_KINDS}
+        figures = {key: row[key] for key in EMAIL_KINDS}
+        figures["sent"] += sent.get(campaign_id, 0)
+        table.append({"campaign_id": campaign_id, "name": names.get(campaign_id, f"#{campaign_id}"), **figures})
+    return sorted(table, key=lambda row: (-row["sent"], row["name"]))
 
 
 def attendance_by_month(period):
