@@ -6,12 +6,20 @@ import json
 import pytest
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils.html import escape
+from django.utils.translation import gettext, override
 
 from cimaise.audience.models import Contact, ContactImport, DuplicateCandidate, Interest, Tag
 from cimaise.audience.services import consent
 from cimaise.institution import roles
 
 pytestmark = pytest.mark.django_db
+
+
+def _fr(message):
+    """``message`` as a French user sees it in a page: translated, then HTML-escaped like the template does."""
+    with override("fr"):
+        return escape(gettext(message))
 
 
 def _member(django_user_model, role, name="someone"):
@@ -99,7 +107,7 @@ def test_create_and_edit_through_the_forms_with_clear_errors(marketing):
     assert response.status_code == 302 and response["Location"].endswith(f"/{lea.pk}/")
     again = marketing.post("/admin/audience/contacts/add/", {"email": "LEA@example.org", "first_name": "Autre",
                                                              "language": "fr", "kind": "visitor"})
-    assert again.status_code == 200 and "already exists" in again.content.decode()
+    assert again.status_code == 200 and _fr("A contact with this email address already exists.") in again.content.decode()
     assert 'value="Autre"' in again.content.decode()  # nothing typed is lost
     marketing.post(f"/admin/audience/contacts/{lea.pk}/edit/", {
         "email": "lea@example.org", "first_name": "Léa", "last_name": "Dupont-Martin", "language": "en",
@@ -132,7 +140,9 @@ def test_import_screens_from_upload_to_report(marketing, media, django_capture_o
     # The list without consent: refused with a message, the choices kept.
     refused = marketing.post(response["Location"], {"column_0": "email", "column_1": "first_name",
                                                     "column_2": "last_name", "consent_purposes": ["newsletter"]})
-    assert refused.status_code == 200 and "proof" in refused.content.decode()
+    assert refused.status_code == 200 and _fr(
+        "Say how and when these people gave their consent: it is the proof kept with each consent.",
+    ) in refused.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         done = marketing.post(response["Location"], {"column_0": "email", "column_1": "first_name",
                                                      "column_2": "last_name"})
@@ -148,7 +158,10 @@ def test_import_screens_from_upload_to_report(marketing, media, django_capture_o
 
 def test_an_unusable_upload_says_why(marketing, media):
     response = marketing.post("/admin/audience/contacts/imports/", {"file": SimpleUploadedFile("x.csv", b"\n")})
-    assert response.status_code == 200 and "first line should name the columns" in response.content.decode()
+    assert response.status_code == 200 and _fr(
+        "This file is empty or is not a CSV file: its first line should name the columns "
+        "(e.g. Email;First name;Last name).",
+    ) in response.content.decode()
     assert not ContactImport.objects.exists()
 
 
@@ -163,4 +176,4 @@ def test_duplicates_review_merge_or_distinct(marketing):
     marketing.post("/admin/audience/contacts/duplicates/", {"candidate": second.pk, "action": "distinct"})
     marketing.post("/admin/audience/contacts/duplicates/", {"candidate": first.pk, "action": "keep_other"})
     assert set(Contact.objects.values_list("email", flat=True)) == {"b@example.org", "c@example.org"}
-    assert "Nothing to review" in marketing.get("/admin/audience/contacts/duplicates/").content.decode()
+    assert _fr("Nothing to review.") in marketing.get("/admin/audience/contacts/duplicates/").content.decode()

@@ -4,6 +4,7 @@ duplicates, consents and subscriptions stated by the importer."""
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils.translation import gettext, override
 
 from cimaise.audience.models import (
     ConsentRecord,
@@ -79,11 +80,15 @@ def test_rejected_rows_with_their_reasons(media):
     done = _import(CSV)
     assert done.rejected_count == len(done.rejected) == 5
     duplicate = next(e for e in done.rejected if e["code"] == "duplicate")
-    assert "row 2" in duplicate["reason"] and duplicate["values"]["Nom"] == "Dupont-bis"  # nothing lost
+    with override("fr"):
+        expected = gettext("Same email address as row %(row)s, which was imported.") % {"row": 2}
+    assert duplicate["reason"] == expected and "ligne 2" in duplicate["reason"] and duplicate["values"]["Nom"] == "Dupont-bis"  # nothing lost
     assert [(e["row"], e["code"]) for e in done.rejected] == [
         (4, "missing_email"), (5, "invalid_email"), (6, "disposable"), (7, "duplicate"), (9, "columns")]
     report = importing.rejected_csv(done)
-    assert report.splitlines()[0].startswith("Row;Reason;Courriel")
+    with override("fr"):
+        header = f"{gettext('Row')};{gettext('Reason')};Courriel"
+    assert header == "Ligne;Motif;Courriel" and report.splitlines()[0].startswith(header)
     assert "Dupont-bis" in report
 
 
@@ -110,7 +115,9 @@ def test_same_name_and_postal_code_under_another_address_is_a_possible_duplicate
     _import("email;prénom;nom;code postal\nlea@example.org;LÉA;DUPONT;75011\nx@example.org;Léa;Dupont;13001\n")
     candidate = DuplicateCandidate.objects.get()
     assert {candidate.contact_id, candidate.other_id} == {known.pk, Contact.objects.get(email="lea@example.org").pk}
-    assert candidate.status == "open" and "postal code" in candidate.reason
+    with override("fr"):
+        expected = gettext("same name and postal code")
+    assert candidate.status == "open" and candidate.reason == expected and "code postal" in candidate.reason
 
 
 def test_stated_consents_subscribe_and_tag(media, django_user_model):
@@ -142,7 +149,9 @@ def test_options_that_cannot_run_are_refused_with_a_message(media):
     contact_import = importing.create_import(SimpleUploadedFile("c.csv", b"Nom;Adresse\nDupont;x@example.org\n"))
     with pytest.raises(ValidationError) as info:
         importing.configure(contact_import, mapping={"Nom": "last_name", "Adresse": ""})
-    assert "email" in str(info.value)
+    with override("fr"):
+        expected = gettext("Choose the column that holds the email address.")
+    assert info.value.message_dict["mapping"] == [expected]
     with pytest.raises(ValidationError) as info:
         importing.configure(contact_import, mapping={"Nom": "last_name", "Adresse": "email"}, newsletter=letter)
     assert "newsletter" in info.value.message_dict
@@ -181,7 +190,11 @@ def test_a_resumed_import_does_not_import_twice(media, monkeypatch):
 
     monkeypatch.setattr(importing, "_import_chunk", crash_on_second)
     failed = importing.run(contact_import.pk)
-    assert failed.status == "failed" and failed.processed_rows == 2 and "row 3" in failed.error
+    with override("fr"):
+        expected = gettext("The import stopped after row %(row)s (%(error)s). The rows before it are imported.") % {
+            "row": 3, "error": "RuntimeError"}
+    assert failed.status == "failed" and failed.processed_rows == 2 and failed.error == expected
+    assert "ligne 3" in failed.error
     assert Contact.objects.count() == len(first)
     monkeypatch.setattr(importing, "_import_chunk", original)
     ContactImport.objects.filter(pk=contact_import.pk).update(status="queued")
