@@ -2,6 +2,8 @@
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
+from django.utils.translation import gettext, ngettext, override
 
 from cimaise.audience.models import Contact, Interest
 from cimaise.audience.segments.models import Segment
@@ -34,6 +36,22 @@ def contacts(db):
     Contact.objects.filter(email="p3@example.org").update(erased_at="2026-01-01T00:00:00Z")
 
 
+def _fr(message, values=None, plural=None, number=None, escaped=True):
+    """``message`` as a French user sees it in a page: translated (``plural`` and ``number`` for an ngettext
+    message), filled with ``values`` (labels translated first with ``_fr_label``), then HTML-escaped like
+    ``{{ variable }}`` is; ``escaped=False`` for a literal ``{% translate %}``, which the template does not escape."""
+    with override("fr"):
+        text = ngettext(message, plural, number) if plural else gettext(message)
+        if values is not None:
+            text = text % {key: str(value) for key, value in values.items()}
+    return escape(text) if escaped else text
+
+
+def _fr_label(label):
+    with override("fr"):
+        return gettext(label)
+
+
 def _post(client, url, fields):
     return client.post(url, fields)
 
@@ -58,7 +76,8 @@ def test_the_audience_menu_shows_segments_to_the_community_manager_only(client, 
 def test_build_count_and_save_with_round_trips(marketer, contacts):
     url = reverse("audience_segments:add")
     page = marketer.get(url)
-    assert page.status_code == 200 and "No condition yet" in page.content.decode()
+    assert page.status_code == 200 and _fr(
+        "No condition yet: the segment holds every contact (erased ones never count).", escaped=False) in page.content.decode()
 
     fields = {"name": "Membres francophones", "description": "Pour la lettre", "match": "all", "c-count": "0",
               "action": "add", "new_type": "kind"}
@@ -69,7 +88,8 @@ def test_build_count_and_save_with_round_trips(marketer, contacts):
     fields.update({"c-count": "2", "c-0-type": "kind", "c-0-values": ["member"], "c-1-type": "language",
                    "c-1-values": ["fr"], "action": "count"})
     page = _post(marketer, url, fields)
-    assert "1 contact matches." in page.content.decode()  # p0; p3 is erased
+    one_matches = _fr("%(counter)s contact matches.", {"counter": 1}, "%(counter)s contacts match.", 1)
+    assert one_matches in page.content.decode()  # p0; p3 is erased
 
     fields["action"] = "remove-1"
     page = _post(marketer, url, fields)
@@ -98,9 +118,10 @@ def test_bad_input_gets_clear_messages_and_keeps_what_was_typed(marketer, contac
     page = _post(marketer, reverse("audience_segments:add"), fields)
     assert page.status_code == 400
     html = page.content.decode()
-    assert "At least (times): enter 1 or more." in html
-    assert "unknown value “sculpture”" in html
-    assert "ends (2026-01-31) before it starts (2026-06-01)" in html
+    assert _fr("%(label)s: enter %(minimum)s or more.", {"label": _fr_label("At least (times)"), "minimum": 1}) in html
+    assert _fr("%(label)s: unknown value “%(value)s”.", {"label": _fr_label("Interest"), "value": "sculpture"}) in html
+    assert _fr("The period ends (%(end)s) before it starts (%(start)s).",
+               {"end": "2026-01-31", "start": "2026-06-01"}) in html
     for typed in ('value="Fidèles"', "Ceux qui reviennent", 'value="-2"', 'value="365"', 'value="2026-06-01"'):
         assert typed in html
     assert not Segment.objects.exists()
@@ -110,7 +131,7 @@ def test_a_segment_needs_a_unique_name(marketer, contacts):
     Segment.objects.create(name="Membres")
     fields = {"name": "membres", "match": "all", "c-count": "0", "action": "save"}
     page = _post(marketer, reverse("audience_segments:add"), fields)
-    assert page.status_code == 400 and "exists already" in page.content.decode()
+    assert page.status_code == 400 and _fr("A segment with this name exists already.") in page.content.decode()
     assert Segment.objects.count() == 1
 
 
@@ -119,9 +140,14 @@ def test_live_count_for_an_unsaved_definition(marketer, contacts):
     answer = marketer.post(url, {"match": "all", "c-count": "1", "c-0-type": "interest", "c-0-match": "any",
                                  "c-0-interests": ["painting"]})
     assert answer.status_code == 200
-    assert answer.json() == {"count": 2, "text": "2 contacts match."}
+    with override("fr"):
+        two_match = ngettext("%(count)s contact matches.", "%(count)s contacts match.", 2) % {"count": 2}
+    assert answer.json() == {"count": 2, "text": two_match}
     answer = marketer.post(url, {"match": "all", "c-count": "1", "c-0-type": "points", "c-0-min": "-5"})
-    assert "count" not in answer.json() and "0 or more" in answer.json()["errors"][0]
+    with override("fr"):
+        below_zero = gettext("%(label)s: enter %(minimum)s or more.") % {
+            "label": gettext("At least (points)"), "minimum": 0}
+    assert "count" not in answer.json() and below_zero in answer.json()["errors"][0]
     assert not Segment.objects.exists()
 
 

@@ -7,6 +7,7 @@ import datetime
 
 import pytest
 from django.utils import timezone
+from django.utils.translation import gettext, override
 
 from cimaise.audience.models import (
     ConsentRecord,
@@ -194,10 +195,19 @@ def test_bad_definitions_are_reported_one_by_one(people):
     error = caught.value
     assert [path for path, _m in error.errors] == [(0,), (1,), (2,), (3,), (4,), (5,)]
     messages = [str(m) for _p, m in error.errors]
-    assert "sculpture" in messages[0]
-    assert "1 or more" in messages[1]
-    assert "before it starts" in messages[2]
-    assert "above the maximum" in messages[3]
+    with override("fr"):  # the site's language: messages come translated
+        unknown_interest = gettext("%(label)s: unknown value “%(value)s”.") % {
+            "label": gettext("Interest"), "value": "sculpture"}
+        too_few_times = gettext("%(label)s: enter %(minimum)s or more.") % {
+            "label": gettext("At least (times)"), "minimum": 1}
+        reversed_period = gettext("The period ends (%(end)s) before it starts (%(start)s).") % {
+            "end": "2026-04-01", "start": "2026-05-01"}
+        min_above_max = gettext("Points: the minimum (%(min)s) is above the maximum (%(max)s).") % {
+            "min": 10, "max": 5}
+    assert messages[0] == unknown_interest
+    assert messages[1] == too_few_times
+    assert messages[2] == reversed_period
+    assert messages[3] == min_above_max
     assert "nope" in messages[4]
     assert "haircut" in messages[5]
 

@@ -9,6 +9,7 @@ import pytest
 if not Path("/usr/bin/chromium").exists():
     pytest.skip("Debian's Chromium (/usr/bin/chromium) is not installed", allow_module_level=True)
 
+from django.utils.translation import gettext, override  # noqa: E402
 from playwright.sync_api import expect  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -43,6 +44,13 @@ def _log_in(tab, user):
     expect(tab).to_have_url(re.compile(r"/admin/$"))
 
 
+def _wait_for_transitions(tab):
+    """Until every finite CSS transition or animation on the page has run to its end."""
+    tab.evaluate("""() => Promise.all(document.getAnimations()
+        .filter((animation) => animation.effect && animation.effect.getComputedTiming().endTime !== Infinity)
+        .map((animation) => animation.finished))""")
+
+
 def _count(tab):
     return tab.locator("#segment-count")
 
@@ -72,6 +80,10 @@ def test_build_a_segment_with_a_live_count_and_save_it(device, request, live_ser
     expect(tab).to_have_url(re.compile(r"/admin/audience/segments/$"))
     row = tab.locator("tr", has_text="Membres et presse")
     expect(row.locator("td").nth(1)).to_have_text("3")
+    with override("fr"):  # the site's language
+        saved = gettext("Segment “%(name)s” saved: %(count)s contacts.") % {"name": "Membres et presse", "count": 3}
+    expect(tab.locator(".messages")).to_contain_text(saved)
+    _wait_for_transitions(tab)  # Wagtail fades the message in: axe must see its final colours, not a blend
     axe.check(tab)
 
     segment = Segment.objects.get()
