@@ -238,6 +238,13 @@ def phone(browser, live_server, console_errors):
     context.close()
 
 
+def wait_for_transitions(tab):
+    """Until every finite CSS transition or animation on the page has run to its end."""
+    tab.evaluate("""() => Promise.all(document.getAnimations()
+        .filter((animation) => animation.effect && animation.effect.getComputedTiming().endTime !== Infinity)
+        .map((animation) => animation.finished))""")
+
+
 def run_axe(tab, disable=()):
     """Run axe-core (WCAG 2.0/2.1/2.2 A and AA rules) on the open page; return its violations.
 
@@ -276,6 +283,8 @@ def axe():
 
         @staticmethod
         def check(tab, disable=()):
+            # Wagtail fades its messages in: axe must see the final colours, not a blend mid-transition.
+            wait_for_transitions(tab)
             violations = run_axe(tab, disable)
             assert not violations, f"axe found on {tab.url}:\n{describe_violations(violations)}"
 
